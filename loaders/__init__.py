@@ -1,0 +1,38 @@
+"""Loaders: read the month's exports, validate every row, and write them to the QA Insight
+database in one transaction. One module per kind of file; all return a `LoadReport`.
+
+Depends on `qa_data` (schema and vocabularies), never on streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from loaders.audits import load_audits
+from loaders.report import Issue, LoadReport
+from loaders.workbook import Source
+
+Loader = Callable[..., LoadReport]
+
+# Every kind of upload the product reads, by the name the CLI and the Upload page use.
+KINDS: dict[str, Loader] = {"audits": load_audits}
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Source | str | Path,
+    *,
+    kind: str = "audits",
+    **options: object,
+) -> LoadReport:
+    """Load one file of the given kind (see `KINDS`); options go to that kind's loader."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    src = source if isinstance(source, Source) else Source.from_path(source)
+    return KINDS[kind](con, src, **options)
+
+
+__all__ = ["KINDS", "Issue", "LoadReport", "Source", "load_audits", "load_file"]

@@ -1,0 +1,76 @@
+"""Command line: check or load files, for scheduled jobs and for checking a file before upload.
+
+    python -m loaders PATH [PATH ...] [--db FILE] [--kind audits] [--dry-run] [--json]
+
+Exit status: 0 when every file is valid (and loaded, unless --dry-run), 1 when any file is
+rejected, 2 on a usage error (argparse) or an unreadable path or database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from loaders import KINDS, load_file
+from loaders.workbook import Source
+from qa_data import db
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.split("\n\n")[0])
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".xlsx or .csv files to load")
+    p.add_argument("--db", metavar="FILE", help="database file (default: the app's, "
+                   "QA_INSIGHT_DB or data/qa_insight.duckdb)")
+    p.add_argument("--kind", choices=sorted(KINDS), default="audits", help="what the files hold")
+    p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON report per file")
+    p.add_argument("--user", default=None, help="who is loading (default: the login name)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    sources = []
+    for path in args.paths:
+        try:
+            sources.append(Source.from_path(path))
+        except OSError as exc:
+            print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+    try:
+        # A dry run needs no database file: it validates on a scratch in-memory one.
+        con = db.connect(":memory:" if args.dry_run else (args.db or db.default_db_path()))
+    except duckdb.Error as exc:
+        print(f"error: cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    user = args.user or getpass.getuser()
+    reports = []
+    try:
+        for source in sources:
+            report = load_file(con, source, kind=args.kind, loaded_by=user, dry_run=args.dry_run)
+            reports.append(report)
+            if args.json:
+                print(json.dumps(report.as_dict(), default=str))
+            else:
+                print(report.summary())
+                for issue in report.issues:
+                    where = ", ".join(
+                        x for x in (
+                            f"sheet {issue.sheet}" if issue.sheet else "",
+                            f"row {issue.row}" if issue.row else "",
+                            f"column {issue.column_letter}" if issue.column_letter else "",
+                        ) if x
+                    )
+                    print(f"  {issue.severity:7} {issue.code:24} {where:32} {issue.message}")
+    finally:
+        con.close()
+    return 0 if all(r.valid for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Writing a validated file: the `loads` record and the replace-what-changed rule, in one
+transaction that is rolled back on any exception (including Streamlit's rerun interruption,
+which is not an `Exception`)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+import duckdb
+
+from loaders.report import LoadReport
+
+# Columns that say where a row came from, not what it says: a re-saved file that only moves rows
+# does not count as a change.
+_PROVENANCE = frozenset({"source_sheet", "source_row", "load_id"})
+
+
+def new_load_id() -> str:
+    return f"L{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _insert_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str) -> None:
+    report.load_id = report.load_id or new_load_id()
+    cur.execute(
+        """
+        insert into loads (load_id, file_name, sha256, kind, loaded_by, loaded_at, sheet,
+                           rows_read, rows_loaded, rows_replaced, outcome, errors, warnings,
+                           issues_json)
+        values (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            report.load_id, report.file, report.sha256 or "", report.kind, loaded_by,
+            report.sheet, report.rows_read, report.rows_loaded, report.rows_replaced,
+            report.outcome, len(report.errors), len(report.warnings),
+            json.dumps([i.as_dict() for i in report.issues]),
+        ],
+    )
+
+
+def record_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, *, loaded_by: str) -> None:
+    """Record an upload that wrote no data (rejected or unchanged) in `loads`."""
+    cur.execute("begin transaction")
+    try:
+        _insert_load(cur, report, loaded_by)
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
+
+
+def replace_rows(
+    cur: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    *,
+    loaded_by: str,
+    table: str,
+    key: str,
+    columns: tuple[str, ...],
+    child_table: str,
+    child_columns: tuple[str, ...],
+    staged: str = "new_audits",
+    staged_children: str = "new_grades",
+) -> None:
+    """Write the staged rows that are new or differ from what is stored (with their child rows),
+    replacing stored rows with the same `key`. Identifiers come from the calling loader's
+    constants, never from a file. Sets the report's outcome and counts."""
+    compare = ", ".join(c for c in columns if c not in _PROVENANCE)
+    child_cols = ", ".join(child_columns)
+    in_file = f"{key} in (select {key} from {staged})"
+    cur.execute(
+        f"""
+        create or replace temp table changed_keys as
+        select {key} from (select {compare} from {staged}
+                           except select {compare} from {table} where {in_file})
+        union
+        select {key} from (select {child_cols} from {staged_children}
+                           except select {child_cols} from {child_table} where {in_file})
+        union
+        select {key} from (select {child_cols} from {child_table} where {in_file}
+                           except select {child_cols} from {staged_children})
+        """  # noqa: S608 - identifiers from the loader's allow-list
+    )
+    row = cur.execute(
+        f"select count(*), count(t.{key}) from changed_keys as c "  # noqa: S608
+        f"left join {table} as t using ({key})"
+    ).fetchone()
+    changed, replaced = (int(row[0]), int(row[1])) if row else (0, 0)
+    if changed == 0:
+        report.outcome = "unchanged"
+        record_load(cur, report, loaded_by=loaded_by)
+        return
+    report.outcome, report.rows_loaded, report.rows_replaced = "loaded", changed, replaced
+    cols = ", ".join(columns)
+    cur.execute("begin transaction")
+    try:
+        _insert_load(cur, report, loaded_by)
+        cur.execute(f"delete from {child_table} where {key} in (select {key} from changed_keys)")  # noqa: S608
+        cur.execute(f"delete from {table} where {key} in (select {key} from changed_keys)")  # noqa: S608
+        cur.execute(
+            f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} "  # noqa: S608
+            f"where {key} in (select {key} from changed_keys)",
+            [report.load_id],
+        )
+        cur.execute(
+            f"insert into {child_table} ({child_cols}) select {child_cols} "  # noqa: S608
+            f"from {staged_children} where {key} in (select {key} from changed_keys)"
+        )
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
+        raise

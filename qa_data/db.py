@@ -1,0 +1,138 @@
+"""Connections and schema: the only module that opens a DuckDB database.
+
+`connect()` opens (creating if needed) the database file and brings its schema up to date.
+Configuration is read from the environment when called, never at import time:
+
+- ``QA_INSIGHT_DB``: path of the DuckDB file (default ``data/qa_insight.duckdb`` in the project).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from qa_data import vocab
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_VERSION_BASE = 1
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def default_db_path() -> Path:
+    """The database file the app and the CLIs use unless told otherwise."""
+    configured = os.environ.get("QA_INSIGHT_DB")
+    return Path(configured) if configured else PROJECT_ROOT / "data" / "qa_insight.duckdb"
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database at `path` (default: `default_db_path()`; ':memory:' for a scratch one)
+    and migrate it to the current schema. Raises duckdb.IOException if another process holds it."""
+    target = str(path if path is not None else default_db_path())
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    # Extensions are never downloaded at run time: nothing may call the internet.
+    con = duckdb.connect(
+        target,
+        read_only=read_only,
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _sql_text(name: str) -> str:
+    return resources.files("qa_data").joinpath(name).read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for each file in qa_data/migrations, in order."""
+    found = []
+    for entry in resources.files("qa_data").joinpath("migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest schema version applied, 0 for an empty database."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the base schema and every newer numbered migration, each in its own transaction,
+    then refresh the vocabulary tables. Returns the schema version reached."""
+    version = schema_version(con)
+    if version < SCHEMA_VERSION_BASE:
+        _apply(con, SCHEMA_VERSION_BASE, "base schema (schema.sql)", _sql_text("schema.sql"))
+        version = SCHEMA_VERSION_BASE
+    for number, name, sql in migrations():
+        if number > version:
+            _apply(con, number, name, sql)
+            version = number
+    seed_vocabularies(con)
+    return version
+
+
+def _apply(con: duckdb.DuckDBPyConnection, version: int, description: str, sql: str) -> None:
+    con.execute("begin transaction")
+    try:
+        con.execute(sql)
+        con.execute(
+            "insert into schema_version (version, description) values (?, ?)",
+            [version, description],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def seed_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the vocabulary tables equal to qa_data.vocab (idempotent, one transaction)."""
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from service_areas")
+        con.executemany(
+            "insert into service_areas (service_area, sort_order, covers) values (?, ?, ?)",
+            [[a, i + 1, vocab.SERVICE_AREA_COVERS[a]] for i, a in enumerate(vocab.SERVICE_AREAS)],
+        )
+        con.execute("delete from grades")
+        con.executemany(
+            "insert into grades (grade, grade_rank, good_or_better) values (?, ?, ?)",
+            [[g, vocab.GRADE_RANK[g], g in vocab.GOOD_OR_BETTER] for g in vocab.GRADES],
+        )
+        con.execute("delete from activity_types")
+        con.executemany(
+            "insert into activity_types (activity_type, label) values (?, ?)",
+            [[k, v] for k, v in vocab.ACTIVITY_TYPES.items()],
+        )
+        con.execute("delete from domains")
+        con.executemany(
+            "insert into domains (domain, label, kind, sort_order) values (?, ?, ?, ?)",
+            [[d.key, d.label, d.kind, d.order] for d in vocab.DOMAINS],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the data tables, e.g. to show that a rejected load changed nothing."""
+    counts = {}
+    for table in ("audits", "audit_grades", "loads"):  # fixed allow-list of identifiers
+        row = con.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+        counts[table] = int(row[0]) if row else 0
+    return counts

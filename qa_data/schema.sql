@@ -1,0 +1,96 @@
+-- QA Insight schema, version 1.
+-- Stable names an analyst can query or point Power BI at. Child-level and worker-level columns are
+-- stored for drill-down and indicators; pages show aggregates unless a role may see more.
+-- Later versions are numbered files in qa_data/migrations/ applied by qa_data.db.migrate().
+
+create table if not exists schema_version (
+    version     integer   not null primary key,
+    applied_at  timestamp not null default current_timestamp,
+    description varchar   not null
+);
+
+-- Reference vocabularies (seeded from qa_data/vocab.py on every migrate, so they never drift).
+create table if not exists service_areas (
+    service_area varchar not null primary key,
+    sort_order   integer not null,
+    covers       varchar not null
+);
+
+create table if not exists grades (
+    grade          varchar not null primary key,
+    grade_rank     integer not null,            -- 1 = Outstanding .. 4 = Inadequate
+    good_or_better boolean not null
+);
+
+create table if not exists activity_types (
+    activity_type varchar not null primary key, -- case_audit, dip_sample, observation
+    label         varchar not null
+);
+
+create table if not exists domains (
+    domain     varchar not null primary key,
+    label      varchar not null,
+    kind       varchar not null,                -- quality_marker, supervision, other
+    sort_order integer not null
+);
+
+-- Every upload attempt: accepted, rejected or unchanged (same content as an earlier load).
+create table if not exists loads (
+    load_id       varchar   not null primary key,
+    file_name     varchar   not null,
+    sha256        varchar   not null,
+    kind          varchar   not null,           -- audits, ...
+    loaded_by     varchar   not null,
+    loaded_at     timestamp not null,
+    sheet         varchar,
+    rows_read     integer   not null,
+    rows_loaded   integer   not null,
+    rows_replaced integer   not null,
+    outcome       varchar   not null,           -- loaded, rejected, unchanged
+    errors        integer   not null,
+    warnings      integer   not null,
+    issues_json   varchar                       -- the validation report, JSON
+);
+
+-- One row per quality activity (case audit, dip sample, practice observation).
+create table if not exists audits (
+    audit_id              varchar not null primary key,
+    activity_type         varchar not null,
+    audit_date            date    not null,
+    service_area          varchar not null,
+    team                  varchar,
+    worker                varchar,
+    auditor               varchar,
+    theme                 varchar,
+    observation_setting   varchar,              -- observations: home visit, supervision, ...
+    child_ref             varchar,              -- case systems' child id, if the return has one
+    overall_grade         varchar not null,     -- the auditor's grade
+    moderated_grade       varchar,              -- the moderator's grade, when moderated
+    final_grade           varchar not null,     -- moderated grade when present, else overall
+    good_or_better        boolean not null,     -- of final_grade
+    worker_notified       boolean,
+    feedback_given        boolean,
+    feedback_date         date,
+    strengths             varchar,
+    areas_for_development varchar,
+    source_sheet          varchar,
+    source_row            integer,              -- the row as Excel (or the CSV line) shows it
+    load_id               varchar not null
+);
+
+-- One row per audit and graded domain (quality markers, supervision, others in the file).
+create table if not exists audit_grades (
+    audit_id       varchar not null,
+    domain         varchar not null,
+    grade          varchar not null,
+    good_or_better boolean not null,
+    primary key (audit_id, domain)
+);
+
+-- Analysts' view: audits with the month and quarter they fall in.
+create or replace view audits_by_month as
+select
+    a.*,
+    date_trunc('month', a.audit_date)::date   as audit_month,
+    date_trunc('quarter', a.audit_date)::date as audit_quarter
+from audits as a;
