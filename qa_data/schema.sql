@@ -94,3 +94,16 @@ select
     date_trunc('month', a.audit_date)::date   as audit_month,
     date_trunc('quarter', a.audit_date)::date as audit_quarter
 from audits as a;
+
+-- The audits a viewer may see, narrowed by the page filters. Every audit query reads through this,
+-- so scope (the service areas a user may see) is applied in one place.
+-- areas: list of service areas (scope already intersected with the filter); start_date/end_date:
+-- inclusive; teams, activity_types, themes: lists, empty = no filter.
+create or replace macro filtered_audits(areas, start_date, end_date, teams, activity_types, themes) as table
+select a.*
+from audits as a
+where a.service_area in (select unnest(areas))
+  and a.audit_date between start_date and end_date
+  and (len(teams) = 0 or a.team in (select unnest(teams)))
+  and (len(activity_types) = 0 or a.activity_type in (select unnest(activity_types)))
+  and (len(themes) = 0 or a.theme in (select unnest(themes)));
