@@ -11,8 +11,8 @@ from qa_data.vocab import DOMAIN_LOOKUP, normalise_label
 
 @dataclass(frozen=True)
 class Field:
-    """An audit-level column. `parse` names the cell reader: id, text, date, grade, area,
-    activity or yesno."""
+    """An audit-level column. `parse` names the cell reader: id, text (white space folded),
+    longtext (free text: trimmed, line breaks kept), date, grade, area, activity or yesno."""
 
     name: str
     label: str  # the header the template uses
@@ -80,11 +80,11 @@ FIELDS: tuple[Field, ...] = (
     Field("feedback_date", "Feedback date", "date", False, (
         "feedback date", "date of feedback", "date feedback given",
     )),
-    Field("strengths", "Strengths", "text", False, (
+    Field("strengths", "Strengths", "longtext", False, (
         "strengths", "areas of strength", "what is working well", "what went well",
         "key strengths",
     )),
-    Field("areas_for_development", "Areas for development", "text", False, (
+    Field("areas_for_development", "Areas for development", "longtext", False, (
         "areas for development", "development areas", "areas for improvement",
         "what needs to improve", "even better if", "worries", "area for development",
         "learning", "key areas for development",

@@ -39,6 +39,7 @@ from loaders.writer import record_load, replace_rows
 from qa_data import vocab
 
 KIND = "audits"
+PREVIEW_ROWS = 10
 ROW_ISSUES_PER_PROBLEM = 50  # list this many rows per problem and column, then summarise
 Progress = Callable[[float, str], None]
 
@@ -96,6 +97,9 @@ def load_audits(
                 columns=_AUDIT_COLUMNS,
                 child_table="audit_grades",
                 child_columns=("audit_id", "domain", "grade", "good_or_better"),
+                staged="new_audits",
+                staged_children="new_grades",
+                staged_keys="stage",
             )
         step(1.0, report.summary())
         return report
@@ -174,16 +178,24 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     layout = _layout(raw, report)
     cur.register("raw_cells", raw.table)
     data_cols = [c for c in raw.table.column_names if c != "_row"]
-    not_blank = " or ".join(f"nullif(trim({c}), '') is not null" for c in data_cols) or "false"
+    not_blank = f"coalesce({', '.join(data_cols)}) is not null" if data_cols else "false"
     selects = ["_row"]
+    # Cells are copied as they are (IDs and free text trimmed). Coded values and names are read
+    # once per distinct value in Python (loaders.cells, qa_data.vocab), which knows the "nothing
+    # here" placeholders; per-row string work in SQL cost more than the parse itself at 50k rows.
     for name, index in layout.fields.items():
-        selects.append(f"nullif(trim(c{index}), '') as {name}")
+        if FIELD_BY_NAME[name].parse == "longtext":
+            selects.append(f"nullif(trim(c{index}, chr(32) || chr(9) || chr(10) || chr(13)), '') as {name}")
+        else:
+            selects.append(
+                f"nullif(trim(c{index}), '') as {name}" if name == "audit_id" else f"c{index} as {name}"
+            )
     for key, index in layout.domains.items():
-        selects.append(f"nullif(trim(c{index}), '') as d_{key}")
+        selects.append(f"c{index} as d_{key}")
     if layout.is_long:
-        selects.append(f"nullif(trim(c{layout.long_domain}), '') as long_domain")
+        selects.append(f"c{layout.long_domain} as long_domain")
         if layout.long_grade is not None:
-            selects.append(f"nullif(trim(c{layout.long_grade}), '') as long_grade")
+            selects.append(f"c{layout.long_grade} as long_grade")
     cur.execute(
         f"create or replace temp table stage as select {', '.join(selects)} "  # noqa: S608
         f"from raw_cells where {not_blank}"
@@ -198,13 +210,16 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
         )
         return
     checker = _Checker(cur, raw, layout, report)
-    checker.required_values()
     checker.parse_fields(today)
+    checker.required_values()
     grades_sql = checker.domain_grades()
     if not report.valid:
         return
     checker.build(grades_sql)
     checker.warnings()
+    preview = cur.execute("select * from new_audits order by source_row limit ?", [PREVIEW_ROWS])
+    names = [d[0] for d in preview.description]
+    report.preview = [dict(zip(names, r, strict=True)) for r in preview.fetchall()]
 
 
 class _Checker:
@@ -241,9 +256,20 @@ class _Checker:
             if index is None:
                 continue
             label = FIELD_BY_NAME[name].label
+            if FIELD_BY_NAME[name].parse == "id":
+                sql = (
+                    f"select _row, {name} from stage where {name} is null "  # noqa: S608
+                    f"or lower({name}) in (select unnest(?)) order by _row"
+                )
+            else:  # blank, or a placeholder such as #N/A that reads as nothing
+                sql = (
+                    f"select s._row, s.{name} from stage as s left join map_{name} as m "  # noqa: S608
+                    f"on s.{name} = m.raw where s.{name} is null "
+                    "or (m.raw is not null and m.val is null) order by s._row"
+                )
+            params = [sorted(cells.BLANKS)] if FIELD_BY_NAME[name].parse == "id" else []
             self._row_issues(
-                f"select _row, null from stage where {name} is null order by _row",  # noqa: S608
-                [], "missing-value", index, lambda _v, label=label: f"{label} is blank.",
+                sql, params, "missing-value", index, lambda _v, label=label: f"{label} is blank.",
             )
         if "audit_id" in self.layout.fields and not self.layout.is_long:
             index = self.layout.fields["audit_id"]
@@ -295,9 +321,10 @@ class _Checker:
             "yesno": (cells.parse_yes_no, pa.bool_(), "bad-yes-no",
                       lambda v: f'"{v}" should be Yes or No.'),
             "text": (cells.clean_text, pa.string(), "", str),
-            "id": (cells.clean_text, pa.string(), "", str),
         }
         for name, index in self.layout.fields.items():
+            if FIELD_BY_NAME[name].parse in ("id", "longtext"):
+                continue  # one value per row: trimmed in SQL, checked in required_values
             parse, arrow_type, code, message = parsers[FIELD_BY_NAME[name].parse]
             bad = self._map(name, parse, arrow_type)
             if bad and code:
@@ -330,7 +357,7 @@ class _Checker:
         ]
         if not parts:
             parts = ["select null::varchar, null::varchar, null::varchar, null::integer where false"]
-        self.cur.execute("create or replace temp table stage_grades as " + " union all ".join(parts))
+        self.cur.execute("create or replace temp view stage_grades as " + " union all ".join(parts))
         grade_map = self._domain_grade_map()
         for key, index in self.layout.domains.items():
             self._row_issues(
@@ -387,7 +414,7 @@ class _Checker:
             [], "missing-value", dom_index, lambda _v: "Domain is blank.",
         )
         self.cur.execute(
-            "create or replace temp table stage_grades as select s.audit_id, m.val as domain, "
+            "create or replace temp view stage_grades as select s.audit_id, m.val as domain, "
             "s.long_grade as raw, s._row from stage as s join map_domain as m on s.long_domain = m.raw"
         )
         grade_map = self._domain_grade_map()
@@ -436,10 +463,13 @@ class _Checker:
         def col(name: str, default: str = "null") -> str:
             if name not in f:
                 return f"{default} as {name}"
+            if FIELD_BY_NAME[name].parse in ("id", "longtext"):
+                return f"s.{name} as {name}"
             return f"m_{name}.val as {name}"
 
         joins = " ".join(
-            f"left join map_{name} as m_{name} on s.{name} = m_{name}.raw" for name in f
+            f"left join map_{name} as m_{name} on s.{name} = m_{name}.raw"
+            for name in f if FIELD_BY_NAME[name].parse not in ("id", "longtext")
         )
         overall = "m_overall_grade.val" if "overall_grade" in f else "ov.grade"
         if "overall_grade" not in f:
@@ -449,7 +479,8 @@ class _Checker:
                 "on s.audit_id = ov.audit_id"
             )
         final = f"coalesce({col('moderated_grade', 'null').split(' as ')[0]}, {overall})"
-        sheet = "null" if self.raw.sheet is None else "?"
+        # The sheet name comes from the file, so it is bound as data, never written into SQL.
+        self.cur.register("load_meta", pa.table({"sheet": pa.array([self.raw.sheet], pa.string())}))
         select = f"""
             select {col('audit_id')}, {col('activity_type')}, {col('audit_date')},
                    {col('service_area')}, {col('team')}, {col('worker')}, {col('auditor')},
@@ -458,19 +489,18 @@ class _Checker:
                    {final} as final_grade, {final} in ('Outstanding', 'Good') as good_or_better,
                    {col('worker_notified')}, {col('feedback_given')}, {col('feedback_date')},
                    {col('strengths')}, {col('areas_for_development')},
-                   {sheet}::varchar as source_sheet, s._row as source_row
+                   (select sheet from load_meta) as source_sheet, s._row as source_row
             from stage as s {joins}
         """
-        params = [] if self.raw.sheet is None else [self.raw.sheet]
+        # Views, not tables: on the usual path (all audits new) each is read once, by the insert.
         if self.layout.is_long:
             self.cur.execute(
-                f"create or replace temp table new_audits as select * from ({select}) "  # noqa: S608
-                "qualify row_number() over (partition by audit_id order by source_row) = 1",
-                params,
+                f"create or replace temp view new_audits as select * from ({select}) "  # noqa: S608
+                "qualify row_number() over (partition by audit_id order by source_row) = 1"
             )
         else:
-            self.cur.execute(f"create or replace temp table new_audits as {select}", params)  # noqa: S608
-        self.cur.execute(f"create or replace temp table new_grades as {grades_sql}")  # noqa: S608
+            self.cur.execute(f"create or replace temp view new_audits as {select}")  # noqa: S608
+        self.cur.execute(f"create or replace temp view new_grades as {grades_sql}")  # noqa: S608
 
     def warnings(self) -> None:
         index = self.layout.domains.get("supervision")

@@ -56,6 +56,8 @@ class LoadReport:
     load_id: str | None = None
     sha256: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    # The first rows as they would be stored (canonical values), for a preview before committing.
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:

@@ -196,28 +196,37 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
             value=source.name,
         )
         return None
-    best: tuple[int, int, str, dict[int, str]] | None = None  # score, header index, sheet, headers
+    # Each sheet is parsed once, whole: calamine parses a sheet in full even for a few rows, so
+    # probing for the header and then reading again would double the cost.
+    best: tuple[int, int, str, dict[int, str], pa.RecordBatch, list[int]] | None = None
     for sheet_name in reader.sheet_names:
         try:
-            probe = reader.load_sheet(
-                sheet_name, header_row=None, skip_rows=0, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
-            )
+            sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=0, dtypes="string")
         except Exception:  # noqa: BLE001 - an unreadable side sheet must not hide the data sheet
             continue
-        if probe.visible != "visible":
+        if sheet.visible != "visible":
             continue
-        cols = probe.available_columns()
-        rows = probe.to_arrow().to_pydict()
-        values = list(rows.values())
-        for r in range(probe.height):
+        if sheet.total_height > max_rows() + HEADER_SEARCH_ROWS:
+            report.add(
+                "too-many-rows",
+                f"Sheet '{sheet_name}' has {sheet.total_height:,} rows; at most {max_rows():,} "
+                "are accepted in one file. Split it by month.",
+                sheet=sheet_name,
+            )
+            return None
+        batch = sheet.to_arrow()
+        indexes = [c.absolute_index for c in sheet.available_columns()]
+        head = batch.slice(0, HEADER_SEARCH_ROWS).to_pydict()
+        values = list(head.values())
+        for r in range(min(HEADER_SEARCH_ROWS, batch.num_rows)):
             headers = {
-                c.absolute_index: str(values[k][r]).strip()
-                for k, c in enumerate(cols)
+                indexes[k]: str(values[k][r]).strip()
+                for k in range(len(indexes))
                 if values[k][r] is not None and str(values[k][r]).strip()
             }
             s = score(list(headers.values()))
             if s >= min_score and (best is None or s > best[0]):
-                best = (s, r, sheet_name, headers)
+                best = (s, r, sheet_name, headers, batch, indexes)
     if best is None:
         report.add(
             "no-header-row",
@@ -226,33 +235,12 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
             value=source.name,
         )
         return None
-    _, header_index, sheet_name, headers = best
+    _, header_index, sheet_name, headers, batch, indexes = best
     report.sheet = sheet_name
-    return _read_sheet(reader, sheet_name, header_index, headers, source, report)
-
-
-def _read_sheet(
-    reader: fastexcel.ExcelReader,
-    sheet_name: str,
-    header_index: int,
-    headers: dict[int, str],
-    source: Source,
-    report: LoadReport,
-) -> RawTable | None:
-    sheet = reader.load_sheet(sheet_name, header_row=header_index, dtypes="string")
-    if sheet.total_height > max_rows():
-        report.add(
-            "too-many-rows",
-            f"Sheet '{sheet_name}' has {sheet.total_height:,} rows; at most {max_rows():,} are "
-            "accepted in one file. Split it by month.",
-            sheet=sheet_name,
-        )
-        return None
-    batch = sheet.to_arrow()
-    cols = sheet.available_columns()
-    arrays = {f"c{c.absolute_index}": batch.column(k) for k, c in enumerate(cols)}
-    first_data_row = header_index + 2  # header_index is 0-based; Excel counts from 1
-    arrays["_row"] = pa.array(range(first_data_row, first_data_row + batch.num_rows), pa.int32())
+    body = batch.slice(header_index + 1)
+    arrays = {f"c{index}": body.column(k) for k, index in enumerate(indexes)}
+    first_data_row = header_index + 2  # header_index is 0-based from row 1; Excel counts from 1
+    arrays["_row"] = pa.array(range(first_data_row, first_data_row + body.num_rows), pa.int32())
     return RawTable(
         sheet=sheet_name,
         header_row=header_index + 1,

@@ -60,55 +60,72 @@ def replace_rows(
     columns: tuple[str, ...],
     child_table: str,
     child_columns: tuple[str, ...],
-    staged: str = "new_audits",
-    staged_children: str = "new_grades",
+    staged: str,
+    staged_children: str,
+    staged_keys: str,
 ) -> None:
     """Write the staged rows that are new or differ from what is stored (with their child rows),
-    replacing stored rows with the same `key`. Identifiers come from the calling loader's
-    constants, never from a file. Sets the report's outcome and counts."""
+    replacing stored rows with the same `key`, all in one transaction. `staged_keys` is a cheap
+    relation holding the staged keys. Identifiers come from the calling loader's constants, never
+    from a file. Sets the report's outcome and counts."""
     compare = ", ".join(c for c in columns if c not in _PROVENANCE)
     child_cols = ", ".join(child_columns)
-    in_file = f"{key} in (select {key} from {staged})"
-    cur.execute(
-        f"""
-        create or replace temp table changed_keys as
-        select {key} from (select {compare} from {staged}
-                           except select {compare} from {table} where {in_file})
-        union
-        select {key} from (select {child_cols} from {staged_children}
-                           except select {child_cols} from {child_table} where {in_file})
-        union
-        select {key} from (select {child_cols} from {child_table} where {in_file}
-                           except select {child_cols} from {staged_children})
-        """  # noqa: S608 - identifiers from the loader's allow-list
-    )
-    row = cur.execute(
-        f"select count(*), count(t.{key}) from changed_keys as c "  # noqa: S608
-        f"left join {table} as t using ({key})"
-    ).fetchone()
-    changed, replaced = (int(row[0]), int(row[1])) if row else (0, 0)
-    if changed == 0:
-        report.outcome = "unchanged"
-        record_load(cur, report, loaded_by=loaded_by)
-        return
-    report.outcome, report.rows_loaded, report.rows_replaced = "loaded", changed, replaced
     cols = ", ".join(columns)
     cur.execute("begin transaction")
     try:
+        cur.execute(
+            f"create or replace temp table file_keys as select distinct {key} from {staged_keys}"  # noqa: S608
+        )
+        in_file = f"{key} in (select {key} from file_keys)"
+        row = cur.execute(f"select count(*) from {table} where {in_file}").fetchone()  # noqa: S608
+        existing = int(row[0]) if row else 0
+        if existing == 0:
+            # The usual monthly upload: nothing stored under these keys, so no need to compare.
+            changed, replaced, where = _count(cur, "file_keys"), 0, ""
+        else:
+            cur.execute(
+                f"""
+                create or replace temp table changed_keys as
+                select {key} from (select {compare} from {staged}
+                                   except select {compare} from {table} where {in_file})
+                union
+                select {key} from (select {child_cols} from {staged_children}
+                                   except select {child_cols} from {child_table} where {in_file})
+                union
+                select {key} from (select {child_cols} from {child_table} where {in_file}
+                                   except select {child_cols} from {staged_children})
+                """  # noqa: S608 - identifiers from the loader's allow-list
+            )
+            changed = _count(cur, "changed_keys")
+            row = cur.execute(
+                f"select count(*) from {table} where {key} in (select {key} from changed_keys)"  # noqa: S608
+            ).fetchone()
+            replaced = int(row[0]) if row else 0
+            where = f"where {key} in (select {key} from changed_keys)"
+        if changed == 0:
+            report.outcome = "unchanged"
+        else:
+            report.outcome, report.rows_loaded, report.rows_replaced = "loaded", changed, replaced
         _insert_load(cur, report, loaded_by)
-        cur.execute(f"delete from {child_table} where {key} in (select {key} from changed_keys)")  # noqa: S608
-        cur.execute(f"delete from {table} where {key} in (select {key} from changed_keys)")  # noqa: S608
-        cur.execute(
-            f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} "  # noqa: S608
-            f"where {key} in (select {key} from changed_keys)",
-            [report.load_id],
-        )
-        cur.execute(
-            f"insert into {child_table} ({child_cols}) select {child_cols} "  # noqa: S608
-            f"from {staged_children} where {key} in (select {key} from changed_keys)"
-        )
+        if changed:
+            if where:
+                cur.execute(f"delete from {child_table} {where}")  # noqa: S608
+                cur.execute(f"delete from {table} {where}")  # noqa: S608
+            cur.execute(
+                f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} {where}",  # noqa: S608
+                [report.load_id],
+            )
+            cur.execute(
+                f"insert into {child_table} ({child_cols}) "  # noqa: S608
+                f"select {child_cols} from {staged_children} {where}"
+            )
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
         raise
+
+
+def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:
+    row = cur.execute(f"select count(*) from {relation}").fetchone()  # noqa: S608
+    return int(row[0]) if row else 0
