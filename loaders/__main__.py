@@ -12,7 +12,6 @@ import argparse
 import getpass
 import json
 import sys
-from pathlib import Path
 
 import duckdb
 

@@ -5,7 +5,10 @@ domain and grade columns)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from loaders.report import WARNING, LoadReport, column_letter
+from loaders.workbook import RawTable
 from qa_data.vocab import DOMAIN_LOOKUP, normalise_label
 
 
@@ -144,3 +147,75 @@ def header_score(headers: list[str]) -> int:
         if key in _FIELD_LOOKUP or domain_for_header(h) or key in LONG_DOMAIN_ALIASES:
             score += 1
     return score
+
+
+@dataclass
+class Layout:
+    fields: dict[str, int]  # field name -> sheet column index
+    domains: dict[str, int]  # wide layout: domain key -> sheet column index
+    long_domain: int | None = None
+    long_grade: int | None = None
+
+    @property
+    def is_long(self) -> bool:
+        return self.long_domain is not None
+
+
+def map_headers(raw: RawTable, report: LoadReport) -> Layout:
+    """Recognise each heading of the header row: a field, a wide-layout domain, or the long
+    layout's Domain/Grade pair. Reports unknown, duplicate and missing columns."""
+    layout = Layout(fields={}, domains={})
+    where: dict[str, Any] = {"sheet": raw.sheet, "row": raw.header_row}
+    named: dict[str, tuple[int, str]] = {}
+    for index, header in sorted(raw.headers.items()):
+        key = normalise_label(header)
+        target = field_for_header(header)
+        if key in LONG_DOMAIN_ALIASES:
+            layout.long_domain = index
+            continue
+        if target is None:
+            domain = domain_for_header(header)
+            target = f"domain:{domain}" if domain else None
+        if target is None:
+            report.add(
+                "unknown-column",
+                f'Column {column_letter(index)} "{header}" is not part of the audit return and '
+                "was ignored.",
+                severity=WARNING, column=header, column_letter=column_letter(index), **where,
+            )
+            continue
+        if target in named:
+            first = named[target]
+            report.add(
+                "duplicate-column",
+                f'Columns {column_letter(first[0])} "{first[1]}" and {column_letter(index)} '
+                f'"{header}" both hold the same thing; keep one of them.',
+                column=header, column_letter=column_letter(index), **where,
+            )
+            continue
+        named[target] = (index, header)
+    for target, (index, _header) in named.items():
+        if target.startswith("domain:"):
+            layout.domains[target.removeprefix("domain:")] = index
+        else:
+            layout.fields[target] = index
+    if layout.is_long:
+        # In the long layout, a plain "Grade" column grades the row's domain, not the audit.
+        grade_index = layout.fields.get("overall_grade")
+        if grade_index is not None and normalise_label(raw.headers[grade_index]) in LONG_GRADE_ALIASES:
+            layout.long_grade = layout.fields.pop("overall_grade")
+        if layout.long_grade is None:
+            report.add(
+                "missing-column",
+                'The sheet has a "Domain" column but no "Grade" column beside it.', **where,
+            )
+    for name in REQUIRED:
+        if name not in layout.fields and not (name == "overall_grade" and layout.is_long):
+            label = FIELD_BY_NAME[name].label
+            report.add(
+                "missing-column",
+                f'The required column "{label}" is missing from the header row (row '
+                f"{raw.header_row}).",
+                column=label, **where,
+            )
+    return layout

@@ -76,7 +76,7 @@ def replace_rows(
         cur.execute(
             f"create or replace temp table file_keys as select distinct {key} from {staged_keys}"  # noqa: S608
         )
-        in_file = f"{key} in (select {key} from file_keys)"
+        in_file = f"{key} in (select {key} from file_keys)"  # noqa: S608
         row = cur.execute(f"select count(*) from {table} where {in_file}").fetchone()  # noqa: S608
         existing = int(row[0]) if row else 0
         if existing == 0:
@@ -101,7 +101,7 @@ def replace_rows(
                 f"select count(*) from {table} where {key} in (select {key} from changed_keys)"  # noqa: S608
             ).fetchone()
             replaced = int(row[0]) if row else 0
-            where = f"where {key} in (select {key} from changed_keys)"
+            where = f"where {key} in (select {key} from changed_keys)"  # noqa: S608
         if changed == 0:
             report.outcome = "unchanged"
         else:

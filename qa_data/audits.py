@@ -175,7 +175,9 @@ def audit_list(
     return queries.frame(con, "audit_list", **params, show_names=show_names)
 
 
-def filter_options(con: duckdb.DuckDBPyConnection, *, scope: Scope, filters: AuditFilter) -> dict[str, list[str]]:
+def filter_options(
+    con: duckdb.DuckDBPyConnection, *, scope: Scope, filters: AuditFilter
+) -> dict[str, list[str]]:
     """Teams, themes and activity types present in the areas and dates in view, for the filters."""
     params = {**filters.params(scope), "teams": [], "themes": [], "activity_types": []}
     out: dict[str, list[str]] = {"team": [], "theme": [], "activity_type": []}

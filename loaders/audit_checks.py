@@ -1,0 +1,328 @@
+"""Row checks of an audit return, set-based over the staged cells in DuckDB.
+
+Each check adds located issues (sheet, Excel row, column letter and heading, value) to the
+report. Values are read once per distinct value in Python (`loaders.cells`, `qa_data.vocab`) and
+joined back as small `map_<field>` tables; identifiers in SQL come from `loaders.audit_columns`
+and `qa_data.vocab`, never from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from loaders import cells
+from loaders.audit_columns import FIELD_BY_NAME, OVERALL_DOMAIN, REQUIRED, Layout, domain_for_header
+from loaders.report import ERROR, WARNING, LoadReport, column_letter
+from loaders.workbook import RawTable
+from qa_data import vocab
+
+ROW_ISSUES_PER_PROBLEM = 50  # list this many rows per problem and column, then summarise
+
+
+class Checker:
+    """Row checks over the staged cells; each adds located issues to the report."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, raw: RawTable, layout: Layout, report: LoadReport):
+        self.cur, self.raw, self.layout, self.report = cur, raw, layout, report
+
+    def _where(self, index: int | None, row: int | None = None, value: Any = None) -> dict[str, Any]:
+        header = self.raw.headers.get(index) if index is not None else None
+        return {
+            "sheet": self.raw.sheet,
+            "row": row,
+            "column": header,
+            "column_letter": column_letter(index) if index is not None else None,
+            "value": None if value is None else str(value),
+        }
+
+    def _row_issues(self, sql: str, params: list[Any], code: str, index: int | None,
+                    message: Callable[[Any], str], severity: str = ERROR) -> None:
+        rows = self.cur.execute(sql, params).fetchall()  # (row, value) ordered by row
+        for row_number, value in rows[:ROW_ISSUES_PER_PROBLEM]:
+            self.report.add(code, message(value), severity=severity, **self._where(index, row_number, value))
+        if len(rows) > ROW_ISSUES_PER_PROBLEM:
+            more = len(rows) - ROW_ISSUES_PER_PROBLEM
+            self.report.add(
+                code, f"... and {more:,} more row(s) with the same problem in this column.",
+                severity=severity, **self._where(index),
+            )
+
+    def required_values(self) -> None:
+        for name in REQUIRED:
+            index = self.layout.fields.get(name)
+            if index is None:
+                continue
+            label = FIELD_BY_NAME[name].label
+            if FIELD_BY_NAME[name].parse == "id":
+                sql = (
+                    f"select _row, {name} from stage where {name} is null "  # noqa: S608
+                    f"or lower({name}) in (select unnest(?)) order by _row"
+                )
+            else:  # blank, or a placeholder such as #N/A that reads as nothing
+                sql = (
+                    f"select s._row, s.{name} from stage as s left join map_{name} as m "  # noqa: S608
+                    f"on s.{name} = m.raw where s.{name} is null "
+                    "or (m.raw is not null and m.val is null) order by s._row"
+                )
+            params: list[Any] = [sorted(cells.BLANKS)] if FIELD_BY_NAME[name].parse == "id" else []
+            self._row_issues(sql, params, "missing-value", index, _blank_message(label))
+        if "audit_id" in self.layout.fields and not self.layout.is_long:
+            index = self.layout.fields["audit_id"]
+            self._row_issues(
+                "select _row, audit_id from (select _row, audit_id, row_number() over "
+                "(partition by audit_id order by _row) as n from stage where audit_id is not null) "
+                "where n > 1 order by _row",
+                [], "duplicate-key", index,
+                lambda v: f'Audit ID "{v}" appears more than once in the file; each audit '
+                "must have its own ID.",
+            )
+
+    def _map(self, name: str, parse: Callable[[str], Any], arrow_type: pa.DataType) -> list[str]:
+        """Read each distinct value of a staged column once; register `map_<name>` (raw, val)
+        and return the values that could not be read."""
+        distinct = [r[0] for r in self.cur.execute(
+            f"select distinct {name} from stage where {name} is not null"  # noqa: S608
+        ).fetchall()]
+        raws, vals, bad = [], [], []
+        for value in distinct:
+            try:
+                parsed = parse(value)
+            except ValueError:
+                bad.append(value)
+                continue
+            if parsed is None and not cells.is_blank(value):
+                bad.append(value)
+                continue
+            raws.append(value)
+            vals.append(parsed)
+        table = pa.table({"raw": pa.array(raws, pa.string()), "val": pa.array(vals, arrow_type)})
+        self.cur.register(f"map_{name}", table)
+        return bad
+
+    def parse_fields(self, today: date) -> None:
+        date1904 = self.raw.date1904
+        parsers: dict[str, tuple[Callable[[str], Any], pa.DataType, str, Callable[[Any], str]]] = {
+            "date": (lambda v: cells.parse_date(v, date1904=date1904), pa.date32(), "bad-date",
+                     lambda v: f'"{v}" is not a date. Write dates as dd/mm/yyyy, e.g. 31/01/2025.'),
+            "grade": (vocab.canonical_grade, pa.string(), "unknown-grade",
+                      lambda v: f'"{v}" is not a grade. Use Outstanding, Good, Requires '
+                      "improvement or Inadequate."),
+            "area": (vocab.canonical_service_area, pa.string(), "unknown-service-area",
+                     lambda v: f'"{v}" is not a service area. Use one of: '
+                     + ", ".join(vocab.SERVICE_AREAS) + "."),
+            "activity": (vocab.canonical_activity_type, pa.string(), "unknown-activity-type",
+                         lambda v: f'"{v}" is not an activity type. Use Case audit, Dip sample '
+                         "or Observation."),
+            "yesno": (cells.parse_yes_no, pa.bool_(), "bad-yes-no",
+                      lambda v: f'"{v}" should be Yes or No.'),
+            "text": (cells.clean_text, pa.string(), "", str),
+        }
+        for name, index in self.layout.fields.items():
+            if FIELD_BY_NAME[name].parse in ("id", "longtext"):
+                continue  # one value per row: trimmed in SQL, checked in required_values
+            parse, arrow_type, code, message = parsers[FIELD_BY_NAME[name].parse]
+            bad = self._map(name, parse, arrow_type)
+            if bad and code:
+                self._row_issues(
+                    f"select _row, {name} from stage where {name} in "  # noqa: S608
+                    "(select unnest(?)) order by _row",
+                    [bad], code, index, message,
+                )
+        for name in ("audit_date", "feedback_date"):
+            if name not in self.layout.fields:
+                continue
+            index = self.layout.fields[name]
+            self._row_issues(
+                f"select s._row, s.{name} from stage as s join map_{name} as m "  # noqa: S608
+                f"on s.{name} = m.raw where m.val > ? order by s._row",
+                [today], "future-date", index,
+                lambda v: f'"{v}" is in the future; check the day and month (dates are read '
+                "day first).",
+            )
+
+    def domain_grades(self) -> str:
+        """SQL selecting (audit_id, domain, grade, good_or_better, _row) of every graded domain,
+        after checking the domain grades; the long layout's overall grade is taken from it."""
+        if self.layout.is_long:
+            return self._long_grades()
+        parts = [
+            f"select audit_id, '{key}' as domain, d_{key} as raw, _row from stage "  # noqa: S608
+            f"where d_{key} is not null"
+            for key in self.layout.domains  # keys come from vocab.DOMAINS, an allow-list
+        ]
+        if not parts:
+            parts = ["select null::varchar, null::varchar, null::varchar, null::integer where false"]
+        self.cur.execute("create or replace temp view stage_grades as " + " union all ".join(parts))
+        grade_map = self._domain_grade_map()
+        for key, index in self.layout.domains.items():
+            self._row_issues(
+                "select _row, raw from stage_grades where domain = ? and raw in "
+                "(select unnest(?)) order by _row",
+                [key, grade_map], "unknown-grade", index,
+                lambda v: f'"{v}" is not a grade. Use Outstanding, Good, Requires improvement, '
+                "Inadequate, or leave blank if not graded.",
+            )
+        return (
+            "select g.audit_id, g.domain, m.val as grade, m.val in ('Outstanding', 'Good') "
+            "as good_or_better from stage_grades as g join map_domain_grade as m on g.raw = m.raw "
+            "where m.val is not null"
+        )
+
+    def _domain_grade_map(self) -> list[str]:
+        distinct = [r[0] for r in self.cur.execute("select distinct raw from stage_grades").fetchall()]
+        raws, vals, bad = [], [], []
+        for value in distinct:
+            grade = vocab.canonical_grade(value)
+            if grade is None and vocab.normalise_label(value) not in vocab.NOT_GRADED \
+                    and not cells.is_blank(value):
+                bad.append(value)
+                continue
+            raws.append(value)
+            vals.append(grade)
+        self.cur.register("map_domain_grade", pa.table({
+            "raw": pa.array(raws, pa.string()), "val": pa.array(vals, pa.string())}))
+        return bad
+
+    def _long_grades(self) -> str:
+        dom_index, grade_index = self.layout.long_domain, self.layout.long_grade
+        if grade_index is None:
+            return ""
+        distinct = [r[0] for r in self.cur.execute(
+            "select distinct long_domain from stage where long_domain is not null").fetchall()]
+        raws: list[str] = []
+        keys: list[str] = []
+        bad: list[str] = []
+        for value in distinct:
+            norm = vocab.normalise_label(value)
+            key = "__overall__" if norm in OVERALL_DOMAIN else domain_for_header(value)
+            (raws if key else bad).append(value)
+            if key:
+                keys.append(key)
+        self.cur.register("map_domain", pa.table({"raw": pa.array(raws, pa.string()),
+                                                  "val": pa.array(keys, pa.string())}))
+        known = ", ".join(d.label for d in vocab.DOMAINS)
+        self._row_issues(
+            "select _row, long_domain from stage where long_domain in (select unnest(?)) order by _row",
+            [bad], "unknown-domain", dom_index,
+            lambda v: f'"{v}" is not a domain the audit tool grades. Use one of: {known}, or Overall.',
+        )
+        self._row_issues(
+            "select _row, null from stage where long_domain is null order by _row",
+            [], "missing-value", dom_index, lambda _v: "Domain is blank.",
+        )
+        self.cur.execute(
+            "create or replace temp view stage_grades as select s.audit_id, m.val as domain, "
+            "s.long_grade as raw, s._row from stage as s join map_domain as m on s.long_domain = m.raw"
+        )
+        grade_map = self._domain_grade_map()
+        self._row_issues(
+            "select _row, raw from stage_grades where raw in (select unnest(?)) order by _row",
+            [grade_map], "unknown-grade", grade_index,
+            lambda v: f'"{v}" is not a grade. Use Outstanding, Good, Requires improvement or Inadequate.',
+        )
+        self._row_issues(
+            "select _row, audit_id from (select audit_id, domain, _row, row_number() over "
+            "(partition by audit_id, domain order by _row) as n from stage_grades) where n > 1 "
+            "order by _row",
+            [], "duplicate-key", dom_index,
+            lambda v: f'Audit ID "{v}" has this domain graded twice.',
+        )
+        self._long_conflicts()
+        return (
+            "select g.audit_id, g.domain, m.val as grade, m.val in ('Outstanding', 'Good') "
+            "as good_or_better from stage_grades as g join map_domain_grade as m on g.raw = m.raw "
+            "where m.val is not null and g.domain <> '__overall__'"
+        )
+
+    def _long_conflicts(self) -> None:
+        for name, index in self.layout.fields.items():
+            if name == "audit_id":
+                continue
+            self._row_issues(
+                f"select min(_row), audit_id from stage where audit_id is not null "  # noqa: S608
+                f"group by audit_id having count(distinct {name}) > 1 order by 1",
+                [], "conflicting-values", index,
+                lambda v: f'Audit ID "{v}" has different values in this column on different rows.',
+            )
+        if "overall_grade" not in self.layout.fields:
+            self._row_issues(
+                "select min(s._row), s.audit_id from stage as s where s.audit_id is not null and "
+                "not exists (select 1 from stage_grades as g where g.audit_id = s.audit_id and "
+                "g.domain = '__overall__' and g.raw is not null) group by s.audit_id order by 1",
+                [], "missing-value", self.layout.long_domain,
+                lambda v: f'Audit ID "{v}" has no Overall grade row.',
+            )
+
+    def build(self, grades_sql: str) -> None:
+        """Create `new_audits` and `new_grades`, the rows this file would write."""
+        f = self.layout.fields
+
+        def col(name: str, default: str = "null") -> str:
+            if name not in f:
+                return f"{default} as {name}"
+            if FIELD_BY_NAME[name].parse in ("id", "longtext"):
+                return f"s.{name} as {name}"
+            return f"m_{name}.val as {name}"
+
+        joins = " ".join(
+            f"left join map_{name} as m_{name} on s.{name} = m_{name}.raw"
+            for name in f if FIELD_BY_NAME[name].parse not in ("id", "longtext")
+        )
+        overall = "m_overall_grade.val" if "overall_grade" in f else "ov.grade"
+        if "overall_grade" not in f:
+            joins += (
+                " left join (select g.audit_id, m.val as grade from stage_grades as g join "
+                "map_domain_grade as m on g.raw = m.raw where g.domain = '__overall__') as ov "
+                "on s.audit_id = ov.audit_id"
+            )
+        final = f"coalesce({col('moderated_grade', 'null').split(' as ')[0]}, {overall})"
+        # The sheet name comes from the file, so it is bound as data, never written into SQL.
+        self.cur.register("load_meta", pa.table({"sheet": pa.array([self.raw.sheet], pa.string())}))
+        select = f"""
+            select {col('audit_id')}, {col('activity_type')}, {col('audit_date')},
+                   {col('service_area')}, {col('team')}, {col('worker')}, {col('auditor')},
+                   {col('theme')}, {col('observation_setting')}, {col('child_ref')},
+                   {overall} as overall_grade, {col('moderated_grade')},
+                   {final} as final_grade, {final} in ('Outstanding', 'Good') as good_or_better,
+                   {col('worker_notified')}, {col('feedback_given')}, {col('feedback_date')},
+                   {col('strengths')}, {col('areas_for_development')},
+                   (select sheet from load_meta) as source_sheet, s._row as source_row
+            from stage as s {joins}
+        """  # noqa: S608 - column names from audit_columns.FIELDS; the sheet name is bound data
+        # Views, not tables: on the usual path (all audits new) each is read once, by the insert.
+        if self.layout.is_long:
+            self.cur.execute(
+                f"create or replace temp view new_audits as select * from ({select}) "  # noqa: S608
+                "qualify row_number() over (partition by audit_id order by source_row) = 1"
+            )
+        else:
+            self.cur.execute(f"create or replace temp view new_audits as {select}")  # noqa: S608
+        self.cur.execute(f"create or replace temp view new_grades as {grades_sql}")  # noqa: S608
+
+    def warnings(self) -> None:
+        index = self.layout.domains.get("supervision")
+        self._row_issues(
+            "select min(a.source_row), a.audit_id from new_audits as a where not exists (select 1 "
+            "from new_grades as g where g.audit_id = a.audit_id and g.domain = 'supervision') "
+            "group by a.audit_id order by 1",
+            [], "missing-supervision-grade", index,
+            lambda v: f'Audit "{v}" has no supervision grade; the framework expects supervision to '
+            "be graded on every audit.",
+            severity=WARNING,
+        )
+        if "feedback_date" in self.layout.fields:
+            self._row_issues(
+                "select source_row, feedback_date from new_audits where feedback_date < audit_date "
+                "order by source_row",
+                [], "feedback-before-audit", self.layout.fields["feedback_date"],
+                lambda v: f"Feedback date {v} is before the audit date.", severity=WARNING,
+            )
+
+
+def _blank_message(label: str) -> Callable[[Any], str]:
+    return lambda _value: f"{label} is blank."
