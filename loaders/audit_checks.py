@@ -8,6 +8,7 @@ and `qa_data.vocab`, never from a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -43,7 +44,8 @@ class Checker:
     def _row_issues(self, sql: str, params: list[Any], code: str, index: int | None,
                     message: Callable[[Any], str], severity: str = ERROR) -> None:
         rows = self.cur.execute(sql, params).fetchall()  # (row, value) ordered by row
-        for row_number, value in rows[:ROW_ISSUES_PER_PROBLEM]:
+        for row_number, raw_value in rows[:ROW_ISSUES_PER_PROBLEM]:
+            value = _as_excel_shows(raw_value)
             self.report.add(code, message(value), severity=severity, **self._where(index, row_number, value))
         if len(rows) > ROW_ISSUES_PER_PROBLEM:
             more = len(rows) - ROW_ISSUES_PER_PROBLEM
@@ -326,3 +328,13 @@ class Checker:
 
 def _blank_message(label: str) -> Callable[[Any], str]:
     return lambda _value: f"{label} is blank."
+
+
+_EXCEL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) 00:00:00$")
+
+
+def _as_excel_shows(value: Any) -> Any:
+    """A date cell reaches us as '2027-02-01 00:00:00'; say it as the QAL sees it: 01/02/2027."""
+    if isinstance(value, str) and (m := _EXCEL_DATE.match(value)):
+        return f"{m.group(3)}/{m.group(2)}/{m.group(1)}"
+    return value
