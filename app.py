@@ -1,0 +1,30 @@
+"""QA Insight: the entry script. `streamlit run app.py`.
+
+Sets the page config once, lists the pages with st.navigation, and draws the global filters
+(period and service areas, bound to the URL) that every page reads through `pages.ui.current_view()`.
+"""
+
+import streamlit as st
+
+from pages import ui
+
+
+def main() -> None:
+    """Draw the app: page config, navigation, sidebar filters, then the chosen page."""
+    st.set_page_config(page_title="QA Insight", page_icon="📋", layout="wide")
+    page = st.navigation(
+        [
+            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page("pages/audit_quality.py", title="Audit quality", icon=":material/query_stats:"),
+            st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
+        ]
+    )
+    ui.sidebar_filters()
+    if ui.demo_mode():
+        st.sidebar.caption(":material/info: Demo mode: sample data, all service areas")
+    page.run()
+
+
+# Streamlit runs the entry script as __main__; a page imports it as `app` (ui.ensure_entry_script).
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Upload data: check the month's audit returns, load the valid ones, and see every upload so far."""
+
+import streamlit as st
+
+from pages import ui
+
+ui.ensure_entry_script()
+view = ui.current_view()
+ui.page_header("Upload data", view, filtered=False)
+
+st.download_button(
+    "Download the blank audit return",
+    ui.template_bytes(),
+    file_name="audit_return_template.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    help="An .xlsx with the expected columns and drop-down lists for grades, areas and activity types.",
+)
+
+for report in st.session_state.pop("qa_upload_outcomes", []):
+    ui.show_outcome(report)
+
+round_ = st.session_state.get("qa_upload_round", 0)
+files = st.file_uploader(
+    "Audit returns (.xlsx or .csv): one or more files",
+    type=["xlsx", "csv"],
+    accept_multiple_files=True,
+    key=f"qa_uploader_{round_}",
+    help="Each file is checked first; nothing is written until you press Load.",
+)
+checked = ui.check_uploads(files or [])
+for _, report in checked:
+    ui.show_check(report)
+
+valid = [(u.name, u.getvalue()) for u, r in checked if r.valid]
+if checked:
+    st.caption("Rejected files are never loaded: fix them and upload them again.")
+    if st.button(f"Load {len(valid)} valid file(s)", type="primary", disabled=not valid):
+        st.session_state["qa_upload_outcomes"] = ui.load_files(valid)
+        st.session_state["qa_upload_round"] = round_ + 1  # empties the uploader
+        st.rerun()
+
+st.subheader("Load history")
+history = ui.load_history()
+if history.empty:
+    st.info("Nothing has been uploaded yet.")
+else:
+    st.dataframe(
+        history,
+        hide_index=True,
+        column_order=[
+            "loaded_at",
+            "file_name",
+            "outcome",
+            "loaded_by",
+            "rows_read",
+            "rows_loaded",
+            "rows_replaced",
+            "errors",
+            "warnings",
+        ],
+        column_config={
+            "loaded_at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
+            "file_name": "File",
+            "outcome": "Outcome",
+            "loaded_by": "By",
+            "rows_read": "Rows read",
+            "rows_loaded": "Rows loaded",
+            "rows_replaced": "Rows replaced",
+            "errors": "Errors",
+            "warnings": "Warnings",
+        },
+    )
