@@ -1,12 +1,12 @@
 """QA Insight: the entry script. `streamlit run app.py`.
 
 Sets the page config once, lists the pages with st.navigation, and draws the global filters
-(period and service areas, bound to the URL) that every page reads through `pages.ui.current_view()`.
+(period and service areas, bound to the URL) that every page reads through `pages.filters.current_view()`.
 """
 
 import streamlit as st
 
-from pages import ui
+from pages import filters, ui
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]
     )
-    ui.sidebar_filters()
+    filters.sidebar_filters()
     if ui.demo_mode():
         st.sidebar.caption(":material/info: Demo mode: sample data, all service areas")
     page.run()

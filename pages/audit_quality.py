@@ -5,11 +5,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages import charts, ui
+from pages import charts, filters, ui, widgets
+from qa_data import view_params
 
 ui.ensure_entry_script()
-view = ui.current_view()
-ui.page_header("Audit quality", view)
+view = filters.current_view()
+widgets.page_header("Audit quality", view)
 options = ui.filter_options(view.scope, view.filters)
 
 cols = st.columns([3, 3, 3, 2])
@@ -18,7 +19,7 @@ types = cols[1].multiselect(
     "Activity type",
     options["activity_type"],
     key="aq_type",
-    format_func=ui.activity_label,
+    format_func=widgets.activity_label,
     placeholder="All activity types",
 )
 themes = cols[2].multiselect("Theme", options["theme"], key="aq_theme", placeholder="All themes")
@@ -34,16 +35,16 @@ filters = replace(view.filters, teams=tuple(teams), activity_types=tuple(types),
 trend = ui.grade_trend(view.scope, filters, grain)
 
 if trend.empty:
-    ui.empty_state()
+    widgets.empty_state()
     st.stop()
 
 st.subheader("Good or better over time")
-st.caption(f"{ui.GOOD_OR_BETTER} Hover a point for the number of audits behind it.")
+st.caption(f"{widgets.GOOD_OR_BETTER} Hover a point for the number of audits behind it.")
 st.plotly_chart(charts.good_or_better_trend(trend, grain), config={"displaylogo": False})
 
 st.subheader("Quality markers and supervision")
 st.caption("% good or better of the activities where each was graded (framework section 4).")
-ui.domain_panel(ui.domain_summary(view.scope, filters))
+widgets.domain_panel(ui.domain_summary(view.scope, filters))
 
 st.subheader("Grade mix by service area")
 st.caption("Final grades of all activities in the period (the moderator's grade when moderated).")
@@ -53,9 +54,9 @@ st.subheader("The audits behind a point")
 pick = st.columns(2)
 period = pick[0].selectbox(
     "Period",
-    ui.period_starts(filters, grain),
+    view_params.period_starts(filters, grain),
     key=f"aq_period_{grain}",
-    format_func=lambda d: ui.period_label(d, grain),
+    format_func=lambda d: view_params.period_label(d, grain),
 )
 area = pick[1].selectbox(
     "Service area",
@@ -63,7 +64,7 @@ area = pick[1].selectbox(
     key="aq_area",
 )
 rows = ui.audit_list(view.scope, filters, period, grain, None if area == charts.ALL_AREAS else area)
-st.caption(f"{area}, {ui.period_label(period, grain)}: {ui.count(len(rows), 'audits')}.")
+st.caption(f"{area}, {view_params.period_label(period, grain)}: {widgets.count(len(rows), 'audits')}.")
 if rows.empty:
     st.info("No audits for this period and service area with these filters.")
 else:

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from pages import ui
+from pages import filters, ui, uploads, widgets
 
 ui.ensure_entry_script()
-view = ui.current_view()
-ui.page_header("Upload data", view, filtered=False)
+view = filters.current_view()
+widgets.page_header("Upload data", view, filtered=False)
 
 st.download_button(
     "Download the blank audit return",
@@ -18,7 +18,7 @@ st.download_button(
 )
 
 for report in st.session_state.pop("qa_upload_outcomes", []):
-    ui.show_outcome(report)
+    uploads.show_outcome(report)
 
 round_ = st.session_state.get("qa_upload_round", 0)
 files = st.file_uploader(
@@ -28,15 +28,15 @@ files = st.file_uploader(
     key=f"qa_uploader_{round_}",
     help="Each file is checked first; nothing is written until you press Load.",
 )
-checked = ui.check_uploads(files or [])
+checked = uploads.check_uploads(files or [])
 for _, report in checked:
-    ui.show_check(report)
+    uploads.show_check(report)
 
 valid = [(u.name, u.getvalue()) for u, r in checked if r.valid]
 if checked:
     st.caption("Rejected files are never loaded: fix them and upload them again.")
     if st.button(f"Load {len(valid)} valid file(s)", type="primary", disabled=not valid):
-        st.session_state["qa_upload_outcomes"] = ui.load_files(valid)
+        st.session_state["qa_upload_outcomes"] = uploads.load_files(valid)
         st.session_state["qa_upload_round"] = round_ + 1  # empties the uploader
         st.rerun()
 

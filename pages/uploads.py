@@ -1,0 +1,111 @@
+"""The Upload page's parts: check each dropped file (a dry run), show its report where Excel shows
+the problems, and load the valid files behind a progress bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from loaders import LoadReport, Source, load_file
+from pages import ui
+
+
+def check_uploads(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, LoadReport]]:
+    """Each uploaded file with its dry-run report; a file is checked once per upload (by file id)."""
+    done: dict[str, LoadReport] = st.session_state.setdefault("_qa_checked", {})
+    for gone in set(done) - {f.file_id for f in files}:
+        del done[gone]
+    out = []
+    for f in files:
+        if f.file_id not in done:
+            with st.spinner(f"Checking {f.name}..."):
+                done[f.file_id] = load_file(
+                    ui.connection(),
+                    Source(f.name, f.getvalue()),
+                    kind="audits",
+                    loaded_by=ui.current_scope().user,
+                    dry_run=True,
+                )
+        out.append((f, done[f.file_id]))
+    return out
+
+
+def show_check(report: LoadReport) -> None:
+    """A checked file: a status line, its issues where Excel shows them, a preview when valid."""
+    errors, warnings = len(report.errors), len(report.warnings)
+    with st.container(border=True):
+        if report.valid:
+            st.success(
+                f"**{report.file}**: valid, {report.rows_read:,} row(s), {warnings} warning(s). "
+                "Not loaded yet.",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.error(
+                f"**{report.file}**: rejected, {errors} error(s), {warnings} warning(s). "
+                "Nothing was written: fix the rows below and upload the file again.",
+                icon=":material/error:",
+            )
+        if report.issues:
+            st.dataframe(
+                issues_frame(report),
+                hide_index=True,
+                column_config={
+                    "Severity": st.column_config.TextColumn(width="small"),
+                    "Row": st.column_config.NumberColumn(format="%d", width="small"),
+                    "Column": st.column_config.TextColumn(width="medium"),
+                    "Problem": st.column_config.TextColumn(width="large"),
+                },
+            )
+        if report.valid and report.preview:
+            with st.expander(f"Preview: the first {len(report.preview)} rows as they will be stored"):
+                st.dataframe(pd.DataFrame(report.preview), hide_index=True)
+
+
+def show_outcome(report: LoadReport) -> None:
+    """What a load did: loaded, unchanged (identical content) or rejected (nothing written)."""
+    if report.outcome == "loaded":
+        st.success(report.summary(), icon=":material/cloud_done:")
+    elif report.outcome == "unchanged":
+        st.info(report.summary(), icon=":material/sync:")
+    else:
+        st.error(report.summary(), icon=":material/error:")
+
+
+def load_files(files: Sequence[tuple[str, bytes]]) -> list[LoadReport]:
+    """Load files one by one (each its own transaction) behind a progress bar; clears the caches."""
+    bar = st.progress(0.0, text="Starting")
+    reports = []
+    for i, (name, data) in enumerate(files):
+
+        def step(fraction: float, message: str, i: int = i, name: str = name) -> None:
+            bar.progress(min((i + fraction) / len(files), 1.0), text=f"{name}: {message}")
+
+        reports.append(
+            load_file(
+                ui.connection(), Source(name, data), kind="audits", loaded_by=ui.current_scope().user,
+                progress=step,
+            )
+        )
+    ui.clear_caches()
+    return reports
+
+
+def issues_frame(report: LoadReport) -> pd.DataFrame:
+    """A report's issues as the Upload page shows them: where Excel shows them, and what is wrong."""
+    return pd.DataFrame(
+        [
+            {
+                "Severity": i.severity.capitalize(),
+                "Row": i.row,
+                "Column": " ".join(p for p in (i.column_letter, f'"{i.column}"' if i.column else "") if p),
+                "Problem": i.message,
+                "Value": i.value,
+            }
+            for i in report.issues
+        ],
+        columns=["Severity", "Row", "Column", "Problem", "Value"],
+    )
