@@ -36,13 +36,15 @@ def load_audits(
     *,
     loaded_by: str = "unknown",
     dry_run: bool = False,
+    record_rejected: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
     """Validate `source` and, unless `dry_run` or it has errors, load it into `audits` and
-    `audit_grades`. Returns the report; rejected and unchanged uploads are recorded in `loads`
-    (not in a dry run). Never raises for bad input; raises duckdb errors only for a broken
-    database."""
+    `audit_grades`. Returns the report; rejected and unchanged uploads are recorded in `loads`.
+    A dry run writes nothing, except that with `record_rejected` a rejected file is recorded (the
+    Upload page: a rejected upload is an attempt the load history must show). Never raises for bad
+    input; raises duckdb errors only for a broken database."""
     step = progress or (lambda _f, _m: None)
     report = LoadReport(file=source.name, kind=KIND)
     report.sha256 = hashlib.sha256(source.data).hexdigest()
@@ -56,6 +58,8 @@ def load_audits(
             report.issues.sort(key=lambda i: (i.row or 0, len(i.column_letter or ""), i.column_letter or ""))
         if dry_run:
             report.outcome = "checked" if report.valid else "rejected"
+            if record_rejected and not report.valid:
+                record_load(cur, report, loaded_by=loaded_by)
             return report
         step(0.8, "Saving")
         if not report.valid or raw is None:

@@ -28,6 +28,7 @@ def check_uploads(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, Loa
                     kind="audits",
                     loaded_by=ui.current_scope().user,
                     dry_run=True,
+                    record_rejected=True,
                 )
         out.append((f, done[f.file_id]))
     return out

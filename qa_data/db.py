@@ -41,7 +41,11 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
     if not read_only:
-        migrate(con)
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 

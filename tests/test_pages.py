@@ -417,4 +417,5 @@ def test_upload_checks_then_loads_only_the_valid_file(app_db: Path, sql: Sql) ->
     assert metric(at, "Activities completed").value == "66"  # 61 sample audits + the 5 loaded
     assert sql("select count(*) from audits") == before + 5
     assert sql("select count(*) from audits where audit_id in ('UP-X', 'UP-Y')") == 0
-    assert sql("select count(*) from loads where file_name = 'broken.xlsx'") == 0
+    # The rejected file is in the load history as an attempt, with nothing written from it.
+    assert sql("select outcome from loads where file_name = 'broken.xlsx'") == "rejected"

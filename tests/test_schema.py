@@ -173,3 +173,37 @@ def test_scope_is_intersected_with_the_area_filter(six_areas: duckdb.DuckDBPyCon
     assert six_areas.execute(_Q, other.params(head_of_service)).fetchall() == []
     assert len(six_areas.execute(_Q, wide.params(Scope.everything())).fetchall()) == 6
     assert six_areas.execute(_Q, wide.params(Scope(service_areas=()))).fetchall() == []
+
+
+def test_numbered_migrations_apply_once_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "migrate.duckdb"
+    db.connect(path).close()
+    extra = [
+        (2, "002_add_notes.sql", "create table notes (audit_id varchar, note varchar);"),
+        (3, "003_index_notes.sql", "alter table notes add column added_at timestamp;"),
+    ]
+    monkeypatch.setattr(db, "migrations", lambda: extra)
+    con = db.connect(path)
+    assert db.schema_version(con) == 3
+    assert [r[0] for r in con.execute("select description from schema_version order by version").fetchall()] == [
+        "base schema (schema.sql)", "002_add_notes.sql", "003_index_notes.sql",
+    ]
+    con.close()
+    con = db.connect(path)  # reconnecting applies nothing twice
+    assert con.execute("select count(*) from schema_version").fetchone() == (3,)
+    con.close()
+
+
+def test_a_failing_migration_leaves_the_database_at_the_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.duckdb"
+    db.connect(path).close()
+    monkeypatch.setattr(db, "migrations", lambda: [(2, "002_broken.sql", "create table half (x int); select nope;")])
+    with pytest.raises(duckdb.Error):
+        db.connect(path)
+    monkeypatch.undo()
+    con = db.connect(path)
+    assert db.schema_version(con) == 1
+    assert con.execute("select count(*) from information_schema.tables where table_name = 'half'").fetchone() == (0,)
+    con.close()
