@@ -147,36 +147,36 @@ class Checker:
                 "day first).",
             )
 
-    def domain_grades(self) -> str:
-        """SQL selecting (audit_id, domain, grade, good_or_better, _row) of every graded domain,
-        after checking the domain grades; the long layout's overall grade is taken from it."""
+    def domain_grades(self) -> None:
+        """Check the domain grades and prepare, for build(), one SQL expression per domain giving
+        its canonical grade (`self.grade_sql`), the joins they need, and the long layout's overall
+        grade."""
+        self.grade_sql: dict[str, str] = {}
+        self.grade_joins = ""
+        self.long_overall = "null"
         if self.layout.is_long:
-            return self._long_grades()
-        parts = [
-            f"select audit_id, '{key}' as domain, d_{key} as raw, _row from stage "  # noqa: S608
-            f"where d_{key} is not null"
-            for key in self.layout.domains  # keys come from vocab.DOMAINS, an allow-list
-        ]
-        if not parts:
-            parts = ["select null::varchar, null::varchar, null::varchar, null::integer where false"]
-        self.cur.execute("create or replace temp view stage_grades as " + " union all ".join(parts))
+            self._long_grades()
+            return
+        domains = self.layout.domains  # keys come from vocab.DOMAINS, an allow-list
+        if domains:
+            values = " union ".join(f"select d_{key} as raw from stage" for key in domains)  # noqa: S608
+            self.cur.execute(f"create or replace temp view stage_grades as {values}")  # noqa: S608
+        else:
+            self.cur.execute("create or replace temp view stage_grades as select null::varchar as raw")
         grade_map = self._domain_grade_map()
-        for key, index in self.layout.domains.items():
+        for key, index in domains.items():
             self._row_issues(
-                "select _row, raw from stage_grades where domain = ? and raw in "
-                "(select unnest(?)) order by _row",
-                [key, grade_map], "unknown-grade", index,
+                f"select _row, d_{key} from stage where d_{key} in (select unnest(?)) order by _row",  # noqa: S608
+                [grade_map], "unknown-grade", index,
                 lambda v: f'"{v}" is not a grade. Use Outstanding, Good, Requires improvement, '
                 "Inadequate, or leave blank if not graded.",
             )
-        return (
-            "select g.audit_id, g.domain, m.val as grade, m.val in ('Outstanding', 'Good') "
-            "as good_or_better from stage_grades as g join map_domain_grade as m on g.raw = m.raw "
-            "where m.val is not null"
-        )
+            self.grade_sql[key] = f"g_{key}.val"
+            self.grade_joins += f" left join map_domain_grade as g_{key} on s.d_{key} = g_{key}.raw"
 
     def _domain_grade_map(self) -> list[str]:
-        distinct = [r[0] for r in self.cur.execute("select distinct raw from stage_grades").fetchall()]
+        distinct = [r[0] for r in self.cur.execute(
+            "select distinct raw from stage_grades where raw is not null").fetchall()]
         raws, vals, bad = [], [], []
         for value in distinct:
             grade = vocab.canonical_grade(value)
@@ -190,10 +190,10 @@ class Checker:
             "raw": pa.array(raws, pa.string()), "val": pa.array(vals, pa.string())}))
         return bad
 
-    def _long_grades(self) -> str:
+    def _long_grades(self) -> None:
         dom_index, grade_index = self.layout.long_domain, self.layout.long_grade
         if grade_index is None:
-            return ""
+            return
         distinct = [r[0] for r in self.cur.execute(
             "select distinct long_domain from stage where long_domain is not null").fetchall()]
         raws: list[str] = []
@@ -235,11 +235,18 @@ class Checker:
             lambda v: f'Audit ID "{v}" has this domain graded twice.',
         )
         self._long_conflicts()
-        return (
-            "select g.audit_id, g.domain, m.val as grade, m.val in ('Outstanding', 'Good') "
-            "as good_or_better from stage_grades as g join map_domain_grade as m on g.raw = m.raw "
-            "where m.val is not null and g.domain <> '__overall__'"
+        # One row per audit, one column per domain: the long rows pivoted to the stored shape.
+        pivots = ", ".join(
+            f"max(m.val) filter (where g.domain = '{d.key}') as {d.key}_grade" for d in vocab.DOMAINS
         )
+        self.cur.execute(
+            f"create or replace temp view long_grades as select g.audit_id, {pivots}, "  # noqa: S608
+            "max(m.val) filter (where g.domain = '__overall__') as overall_grade "
+            "from stage_grades as g join map_domain_grade as m on g.raw = m.raw group by g.audit_id"
+        )
+        self.grade_sql = {d.key: f"lg.{d.key}_grade" for d in vocab.DOMAINS}
+        self.grade_joins = " left join long_grades as lg on s.audit_id = lg.audit_id"
+        self.long_overall = "lg.overall_grade"
 
     def _long_conflicts(self) -> None:
         for name, index in self.layout.fields.items():
@@ -260,8 +267,31 @@ class Checker:
                 lambda v: f'Audit ID "{v}" has no Overall grade row.',
             )
 
-    def build(self, grades_sql: str) -> None:
-        """Create `new_audits` and `new_grades`, the rows this file would write."""
+    def build(self) -> None:
+        """Create the view `new_audits`: the rows this file would write, in the stored shape."""
+        select = self.select()
+        # A view, not a table: on the usual path (all audits new) it is read once, by the insert.
+        if self.layout.is_long:
+            self.cur.execute(
+                f"create or replace temp view new_audits as select * from ({select}) "  # noqa: S608
+                "qualify row_number() over (partition by audit_id order by source_row) = 1"
+            )
+        else:
+            self.cur.execute(f"create or replace temp view new_audits as {select}")  # noqa: S608
+
+    def preview(self, rows: int) -> list[dict[str, Any]]:
+        """The first `rows` audits as they would be stored, computed from the first staged rows
+        only (the wide layout), not from the whole file."""
+        if self.layout.is_long:
+            result = self.cur.execute("select * from new_audits order by source_row limit ?", [rows])
+        else:
+            first = f"(select * from stage order by _row limit {int(rows)})"  # noqa: S608 - an int
+            result = self.cur.execute(f"{self.select(first)} order by source_row")  # noqa: S608
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, r, strict=True)) for r in result.fetchall()]
+
+    def select(self, source: str = "stage") -> str:
+        """The SQL that turns staged cells (`source`) into stored rows."""
         f = self.layout.fields
 
         def col(name: str, default: str = "null") -> str:
@@ -274,53 +304,50 @@ class Checker:
         joins = " ".join(
             f"left join map_{name} as m_{name} on s.{name} = m_{name}.raw"
             for name in f if FIELD_BY_NAME[name].parse not in ("id", "longtext")
-        )
-        overall = "m_overall_grade.val" if "overall_grade" in f else "ov.grade"
-        if "overall_grade" not in f:
-            joins += (
-                " left join (select g.audit_id, m.val as grade from stage_grades as g join "
-                "map_domain_grade as m on g.raw = m.raw where g.domain = '__overall__') as ov "
-                "on s.audit_id = ov.audit_id"
-            )
-        final = f"coalesce({col('moderated_grade', 'null').split(' as ')[0]}, {overall})"
+        ) + self.grade_joins
+        overall = "m_overall_grade.val" if "overall_grade" in f else self.long_overall
+        final = f"coalesce({'m_moderated_grade.val' if 'moderated_grade' in f else 'null'}, {overall})"
+        grades = ", ".join(f"{self.grade_sql.get(d.key, 'null')} as {d.key}_grade" for d in vocab.DOMAINS)
         # The sheet name comes from the file, so it is bound as data, never written into SQL.
         self.cur.register("load_meta", pa.table({"sheet": pa.array([self.raw.sheet], pa.string())}))
-        select = f"""
+        return f"""
             select {col('audit_id')}, {col('activity_type')}, {col('audit_date')},
                    {col('service_area')}, {col('team')}, {col('worker')}, {col('auditor')},
                    {col('theme')}, {col('observation_setting')}, {col('child_ref')},
                    {overall} as overall_grade, {col('moderated_grade')},
                    {final} as final_grade, {final} in ('Outstanding', 'Good') as good_or_better,
                    {col('worker_notified')}, {col('feedback_given')}, {col('feedback_date')},
-                   {col('strengths')}, {col('areas_for_development')},
+                   {col('strengths')}, {col('areas_for_development')}, {grades},
                    (select sheet from load_meta) as source_sheet, s._row as source_row
-            from stage as s {joins}
-        """  # noqa: S608 - column names from audit_columns.FIELDS; the sheet name is bound data
-        # Views, not tables: on the usual path (all audits new) each is read once, by the insert.
-        if self.layout.is_long:
-            self.cur.execute(
-                f"create or replace temp view new_audits as select * from ({select}) "  # noqa: S608
-                "qualify row_number() over (partition by audit_id order by source_row) = 1"
-            )
-        else:
-            self.cur.execute(f"create or replace temp view new_audits as {select}")  # noqa: S608
-        self.cur.execute(f"create or replace temp view new_grades as {grades_sql}")  # noqa: S608
+            from {source} as s {joins}
+        """  # noqa: S608 - column names from audit_columns.FIELDS and vocab.DOMAINS; the sheet is bound
 
     def warnings(self) -> None:
+        """Warnings that do not block a load. Read from the staged cells and the value maps (the
+        long layout from new_audits): cheaper than the joined view on a large file."""
         index = self.layout.domains.get("supervision")
+        if self.layout.is_long:
+            sql = "select source_row, audit_id from new_audits where supervision_grade is null order by 1"
+        elif index is None:
+            sql = "select _row, audit_id from stage order by _row"
+        else:
+            sql = (
+                "select s._row, s.audit_id from stage as s left join map_domain_grade as m "
+                "on s.d_supervision = m.raw where m.val is null order by s._row"
+            )
         self._row_issues(
-            "select min(a.source_row), a.audit_id from new_audits as a where not exists (select 1 "
-            "from new_grades as g where g.audit_id = a.audit_id and g.domain = 'supervision') "
-            "group by a.audit_id order by 1",
-            [], "missing-supervision-grade", index,
+            sql, [], "missing-supervision-grade", index,
             lambda v: f'Audit "{v}" has no supervision grade; the framework expects supervision to '
             "be graded on every audit.",
             severity=WARNING,
         )
-        if "feedback_date" in self.layout.fields:
+        if "feedback_date" in self.layout.fields and "audit_date" in self.layout.fields:
             self._row_issues(
-                "select source_row, feedback_date from new_audits where feedback_date < audit_date "
-                "order by source_row",
+                "select s._row, s.feedback_date from stage as s "
+                "join map_feedback_date as fb on s.feedback_date = fb.raw "
+                "join map_audit_date as ad on s.audit_date = ad.raw "
+                "where fb.val < ad.val "
+                "qualify row_number() over (partition by s.audit_id order by s._row) = 1 order by s._row",
                 [], "feedback-before-audit", self.layout.fields["feedback_date"],
                 lambda v: f"Feedback date {v} is before the audit date.", severity=WARNING,
             )

@@ -18,12 +18,15 @@ from collections.abc import Callable
 from datetime import date
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.audit_checks import Checker
 from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
 from loaders.writer import record_load, replace_rows
+from qa_data import vocab
 
 KIND = "audits"
 PREVIEW_ROWS = 10
@@ -73,13 +76,10 @@ def load_audits(
                 table="audits",
                 key="audit_id",
                 columns=_AUDIT_COLUMNS,
-                child_table="audit_grades",
-                child_columns=("audit_id", "domain", "grade", "good_or_better"),
                 staged="new_audits",
-                staged_children="new_grades",
                 staged_keys="stage",
             )
-        step(1.0, report.summary())
+        step(1.0, f"done ({report.outcome})")
         return report
     finally:
         cur.close()
@@ -89,26 +89,26 @@ _AUDIT_COLUMNS = (
     "audit_id", "activity_type", "audit_date", "service_area", "team", "worker", "auditor",
     "theme", "observation_setting", "child_ref", "overall_grade", "moderated_grade",
     "final_grade", "good_or_better", "worker_notified", "feedback_given", "feedback_date",
-    "strengths", "areas_for_development", "source_sheet", "source_row",
+    "strengths", "areas_for_development",
+    *(f"{d.key}_grade" for d in vocab.DOMAINS),
+    "source_sheet", "source_row",
 )
 
 
 def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport, today: date) -> None:
     layout = map_headers(raw, report)
-    cur.register("raw_cells", raw.table)
+    # Cells are copied as they are, except that IDs and free text are trimmed here, in Arrow.
+    # Coded values and names are read once per distinct value in Python (loaders.cells,
+    # qa_data.vocab), which knows the "nothing here" placeholders: per-row string work in SQL cost
+    # more than the parse itself at 50,000 rows.
+    cur.register("raw_cells", _trimmed(raw.table, [
+        i for name, i in layout.fields.items() if FIELD_BY_NAME[name].parse in ("id", "longtext")
+    ]))
     data_cols = [c for c in raw.table.column_names if c != "_row"]
     not_blank = f"coalesce({', '.join(data_cols)}) is not null" if data_cols else "false"
     selects = ["_row"]
-    # Cells are copied as they are (IDs and free text trimmed). Coded values and names are read
-    # once per distinct value in Python (loaders.cells, qa_data.vocab), which knows the "nothing
-    # here" placeholders; per-row string work in SQL cost more than the parse itself at 50k rows.
     for name, index in layout.fields.items():
-        if FIELD_BY_NAME[name].parse == "longtext":
-            selects.append(f"nullif(trim(c{index}, chr(32) || chr(9) || chr(10) || chr(13)), '') as {name}")
-        else:
-            selects.append(
-                f"nullif(trim(c{index}), '') as {name}" if name == "audit_id" else f"c{index} as {name}"
-            )
+        selects.append(f"c{index} as {name}")
     for key, index in layout.domains.items():
         selects.append(f"c{index} as d_{key}")
     if layout.is_long:
@@ -131,11 +131,20 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     checker = Checker(cur, raw, layout, report)
     checker.parse_fields(today)
     checker.required_values()
-    grades_sql = checker.domain_grades()
+    checker.domain_grades()
     if not report.valid:
         return
-    checker.build(grades_sql)
+    checker.build()
     checker.warnings()
-    preview = cur.execute("select * from new_audits order by source_row limit ?", [PREVIEW_ROWS])
-    names = [d[0] for d in preview.description]
-    report.preview = [dict(zip(names, r, strict=True)) for r in preview.fetchall()]
+    report.preview = checker.preview(PREVIEW_ROWS)
+
+
+def _trimmed(table: pa.Table, indexes: list[int]) -> pa.Table:
+    """`table` with columns c<index> trimmed of white space, empty strings as null."""
+    for index in indexes:
+        name = f"c{index}"
+        position = table.schema.get_field_index(name)
+        column = pc.utf8_trim_whitespace(table.column(name))
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        table = table.set_column(position, name, column)
+    return table

@@ -58,18 +58,14 @@ def replace_rows(
     table: str,
     key: str,
     columns: tuple[str, ...],
-    child_table: str,
-    child_columns: tuple[str, ...],
     staged: str,
-    staged_children: str,
     staged_keys: str,
 ) -> None:
-    """Write the staged rows that are new or differ from what is stored (with their child rows),
-    replacing stored rows with the same `key`, all in one transaction. `staged_keys` is a cheap
+    """Write the staged rows that are new or differ from what is stored, replacing stored rows
+    with the same `key`, with the `loads` record, in one transaction. `staged_keys` is a cheap
     relation holding the staged keys. Identifiers come from the calling loader's constants, never
     from a file. Sets the report's outcome and counts."""
     compare = ", ".join(c for c in columns if c not in _PROVENANCE)
-    child_cols = ", ".join(child_columns)
     cols = ", ".join(columns)
     cur.execute("begin transaction")
     try:
@@ -84,17 +80,8 @@ def replace_rows(
             changed, replaced, where = _count(cur, "file_keys"), 0, ""
         else:
             cur.execute(
-                f"""
-                create or replace temp table changed_keys as
-                select {key} from (select {compare} from {staged}
-                                   except select {compare} from {table} where {in_file})
-                union
-                select {key} from (select {child_cols} from {staged_children}
-                                   except select {child_cols} from {child_table} where {in_file})
-                union
-                select {key} from (select {child_cols} from {child_table} where {in_file}
-                                   except select {child_cols} from {staged_children})
-                """  # noqa: S608 - identifiers from the loader's allow-list
+                f"create or replace temp table changed_keys as select {key} from ("  # noqa: S608
+                f"select {compare} from {staged} except select {compare} from {table} where {in_file})"
             )
             changed = _count(cur, "changed_keys")
             row = cur.execute(
@@ -109,15 +96,10 @@ def replace_rows(
         _insert_load(cur, report, loaded_by)
         if changed:
             if where:
-                cur.execute(f"delete from {child_table} {where}")  # noqa: S608
                 cur.execute(f"delete from {table} {where}")  # noqa: S608
             cur.execute(
                 f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} {where}",  # noqa: S608
                 [report.load_id],
-            )
-            cur.execute(
-                f"insert into {child_table} ({child_cols}) "  # noqa: S608
-                f"select {child_cols} from {staged_children} {where}"
             )
         cur.execute("commit")
     except BaseException:

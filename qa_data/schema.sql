@@ -73,20 +73,48 @@ create table if not exists audits (
     feedback_date         date,
     strengths             varchar,
     areas_for_development varchar,
+    -- One column per graded domain (qa_data.vocab.DOMAINS); null = not graded in this activity.
+    -- Stored wide, one row per audit: a 50,000-audit load writes one table, not 300,000 rows.
+    safeguarding_grade                varchar,
+    direct_work_grade                 varchar,
+    oversight_grade                   varchar,
+    supervision_grade                 varchar,
+    history_grade                     varchar,
+    assessment_grade                  varchar,
+    planning_grade                    varchar,
+    voice_grade                       varchar,
+    risk_grade                        varchar,
+    management_oversight_grade        varchar,
+    multi_agency_grade                varchar,
+    permanence_health_education_grade varchar,
+    recording_grade                   varchar,
+    impact_grade                      varchar,
     source_sheet          varchar,
     source_row            integer,              -- the row as Excel (or the CSV line) shows it
     load_id               varchar not null
 );
 
--- One row per audit and graded domain (quality markers, supervision, others in the file).
-create table if not exists audit_grades (
-    audit_id       varchar not null,
-    domain         varchar not null,
-    grade          varchar not null,
-    good_or_better boolean not null
-    -- (audit_id, domain) is unique: the loaders guarantee it (duplicate-key) and replace an
-    -- audit's grades with the audit. No index: on a 50,000-audit load it tripled insert time.
-);
+-- One row per audit and graded domain (quality markers, supervision, others in the file): the
+-- long form of the audits' *_grade columns, for analysts and for queries across domains.
+create or replace view audit_grades as
+select g.audit_id, g.domain, g.grade, g.grade in ('Outstanding', 'Good') as good_or_better
+from (
+    unpivot (
+        select audit_id,
+               safeguarding_grade as safeguarding, direct_work_grade as direct_work,
+               oversight_grade as oversight, supervision_grade as supervision,
+               history_grade as history, assessment_grade as assessment,
+               planning_grade as planning, voice_grade as voice, risk_grade as risk,
+               management_oversight_grade as management_oversight,
+               multi_agency_grade as multi_agency,
+               permanence_health_education_grade as permanence_health_education,
+               recording_grade as recording, impact_grade as impact
+        from audits
+    )
+    on safeguarding, direct_work, oversight, supervision, history, assessment, planning, voice,
+       risk, management_oversight, multi_agency, permanence_health_education, recording, impact
+    into name domain value grade
+) as g;
 
 -- Analysts' view: audits with the month and quarter they fall in.
 create or replace view audits_by_month as

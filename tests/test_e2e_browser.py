@@ -137,7 +137,8 @@ def test_upload_a_workbook_then_see_the_new_month_on_audit_quality(
     page.locator("input[type='file']").set_input_files(str(path))
     page.get_by_text("2026-11_audit_return.xlsx: valid, 4 row(s)").wait_for(timeout=30_000)
     page.get_by_role("button", name="Load 1 valid file(s)").click()
-    page.get_by_text("2026-11_audit_return.xlsx: loaded, 4 row(s)").wait_for(timeout=30_000)
+    success = page.get_by_test_id("stAlertContentSuccess")
+    success.get_by_text("2026-11_audit_return.xlsx: loaded, 4 row(s)").wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Audit quality").click()
     _wait_for_app(page)

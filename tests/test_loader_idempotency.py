@@ -181,10 +181,9 @@ def test_interrupted_after_audits_insert_leaves_database_as_before(
     load(con, DATA / "audit_title_rows.xlsx")
     before = tables(con)
     path = make_xlsx(FIVE, name="march.xlsx")
-    # The audits are already inserted in the transaction when the grades insert is interrupted.
-    wrapped = _InterruptingConnection(
-        con, lambda sql: sql.startswith("insert into audit_grades"), interruption
-    )
+    # The audits (with their domain grades) are already inserted in the transaction when the
+    # commit is interrupted.
+    wrapped = _InterruptingConnection(con, lambda sql: sql == "commit", interruption)
     with pytest.raises(interruption):
         load(wrapped, path)
     assert tables(con) == before

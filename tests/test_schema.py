@@ -207,3 +207,16 @@ def test_a_failing_migration_leaves_the_database_at_the_previous_version(
     assert db.schema_version(con) == 1
     assert con.execute("select count(*) from information_schema.tables where table_name = 'half'").fetchone() == (0,)
     con.close()
+
+
+def test_every_domain_in_the_vocabulary_has_a_grade_column_and_a_row_in_audit_grades(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    columns = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns "
+        "where table_name = 'audits' and column_name like '%\\_grade' escape '\\' "
+        "and column_name not in ('overall_grade', 'moderated_grade', 'final_grade') order by ordinal_position"
+    ).fetchall()]
+    assert columns == [f"{d.key}_grade" for d in vocab.DOMAINS]
+    view = con.execute("select view_definition from duckdb_views() where view_name = 'audit_grades'").fetchone()
+    assert view is not None and all(d.key in view[0] for d in vocab.DOMAINS)

@@ -3,14 +3,13 @@
 -- previous_quarter_pct, trend (list of monthly % good or better, oldest first).
 -- Parameters: the filtered_audits set, $q_start/$q_end (latest quarter), $p_start (previous).
 with base as (
-    select audit_id, audit_date, service_area, good_or_better
+    select audit_id, audit_date, service_area, good_or_better, supervision_grade
     from filtered_audits($areas, $start_date, $end_date, $teams, $activity_types, $themes)
 ),
 supervision as (
-    select b.service_area, g.good_or_better
-    from audit_grades as g
-    join base as b using (audit_id)
-    where g.domain = 'supervision'
+    select service_area, supervision_grade in ('Outstanding', 'Good') as good_or_better
+    from base
+    where supervision_grade is not null
 ),
 monthly as (
     select service_area, date_trunc('month', audit_date) as month,

@@ -5,10 +5,9 @@ select a.audit_id, a.audit_date, t.label as activity_type, a.service_area, a.tea
        case when $show_names then a.worker end as worker,
        case when $show_names then a.auditor end as auditor,
        a.final_grade,
-       s.grade as supervision_grade,
+       a.supervision_grade,
        a.moderated_grade is not null as moderated,
        a.feedback_given
 from filtered_audits($areas, $start_date, $end_date, $teams, $activity_types, $themes) as a
 join activity_types as t using (activity_type)
-left join audit_grades as s on s.audit_id = a.audit_id and s.domain = 'supervision'
 order by a.audit_date desc, a.audit_id;

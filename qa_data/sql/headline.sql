@@ -2,7 +2,7 @@
 -- Columns: activities, graded, good_or_better_pct, previous_pct, supervision_graded,
 -- supervision_pct, activities_in_range. Percentages 0-100, null when nothing is graded.
 with base as (
-    select audit_id, audit_date, good_or_better
+    select audit_id, audit_date, good_or_better, supervision_grade
     from filtered_audits($areas, $start_date, $end_date, $teams, $activity_types, $themes)
 ),
 this_quarter as (
@@ -12,10 +12,9 @@ previous_quarter as (
     select * from filtered_audits($areas, $p_start, $p_end - 1, $teams, $activity_types, $themes)
 ),
 supervision as (
-    select g.good_or_better
-    from audit_grades as g
-    join this_quarter as t using (audit_id)
-    where g.domain = 'supervision'
+    select supervision_grade in ('Outstanding', 'Good') as good_or_better
+    from this_quarter
+    where supervision_grade is not null
 )
 select
     (select count(*) from this_quarter) as activities,
