@@ -26,7 +26,7 @@ from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
 from loaders.writer import record_load, replace_rows
-from qa_data import vocab
+from qa_data import db, vocab
 
 KIND = "audits"
 PREVIEW_ROWS = 10
@@ -53,7 +53,7 @@ def load_audits(
     report.sha256 = hashlib.sha256(source.data).hexdigest()
     step(0.05, "Checking the file")
     raw = find_table(source, header_score, report) if inspect_file(source, report) else None
-    cur = con.cursor()
+    cur = db.cursor(con)
     try:
         if raw is not None:
             step(0.4, "Checking every row")

