@@ -30,12 +30,10 @@ timer starts. Peak RSS per benchmark is measured by running each once more in it
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import statistics
@@ -55,158 +53,17 @@ if str(ROOT) not in sys.path:
 # Everything the app has loaded is imported before any timing, so no run pays an import.
 import duckdb  # noqa: E402
 import fastexcel  # noqa: E402
-import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow  # noqa: E402, F401 - the app has it loaded; no run pays its import
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 import loaders  # noqa: E402
+from benchmarks import load_profile  # noqa: E402
+from benchmarks.audit_workbook import HEADERS, OUT, generate, workbook_path  # noqa: E402
 from qa_data import db  # noqa: E402
 
-OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 1  # bump when the generated workbook changes, so the cache is rebuilt
 FULL_FLOOR_VS_BASELINE = 5.0
 FULL_FLOOR_VS_RAW = 0.5
-
-# --- The workbook ------------------------------------------------------------------------------------
-
-HEADERS = [
-    "Audit ID", "Activity type", "Date of audit", "Service area", "Team", "Social worker", "Auditor",
-    "Theme", "Safeguarding and thresholds", "Direct work and voice of the child",
-    "Oversight of casework and decisions", "Supervision", "Chronology", "Assessment", "Planning",
-    "Recording", "Overall grade", "Moderated grade", "Worker notified", "Feedback given", "Feedback date",
-    "Strengths", "Areas for development",
-]  # fmt: skip
-SERVICE_AREAS = {  # canonical name: what some teams type instead
-    "Front Door": ["MASH", "Front door"],
-    "Children in Need and Child Protection": ["CIN/CP", "Child Protection"],
-    "Vulnerable Adolescents": ["Adolescents"],
-    "Children in Care": ["CLA", "Looked After Children"],
-    "Permanence": ["permanence"],
-    "Care Leavers": ["Leaving Care", "16+"],
-    "Quality Assurance Unit": ["IRO Service"],
-}
-ACTIVITIES = [("Case audit", 35), ("Dip sample", 40), ("Observation", 25)]
-ACTIVITY_SPELLINGS = {
-    "Case audit": ["Case audit", "Case audit", "Case Audit", "Full case audit"],
-    "Dip sample": ["Dip sample", "Dip sample", "Dip Sample", "dip"],
-    "Observation": ["Observation", "Practice observation", "Observation"],
-}
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
-GRADE_SPELLINGS = [  # canonical most of the time, then what people type
-    ["Outstanding", "Outstanding", "Outstanding", "outstanding"],
-    ["Good", "Good", "Good", "good", "Good ", "G"],
-    ["Requires improvement", "Requires improvement", "RI", "Requires improvement to be good", "ri"],
-    ["Inadequate", "Inadequate", "Inadequate", "inadequate"],
-]
-THEMES = [
-    "Neglect", "Domestic abuse", "Child exploitation", "Missing from home", "Parental mental health",
-    "Substance misuse", "Pre-proceedings", "Disabled children", "Placement stability",
-    "Pathway planning", "Strategy discussions", "Section 47 enquiries", "Voice of the child",
-    "Care planning", "Early help step-down",
-]  # fmt: skip
-FIRST = ["Amira", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Imran", "Jess", "Kofi",
-         "Laura", "Mohammed", "Nadia", "Owen", "Priya", "Ruth", "Sam", "Tom", "Yasmin"]  # fmt: skip
-LAST = ["Ahmed", "Brown", "Clarke", "Davies", "Evans", "Green", "Hughes", "Khan", "Lewis", "Morris",
-        "Okafor", "Patel", "Roberts", "Shah", "Taylor", "Walsh", "Wilson", "Wright"]  # fmt: skip
-S_OPEN = [
-    "The social worker", "The worker", "The team manager", "The plan", "Recording", "The assessment",
-    "Direct work", "Management oversight", "Multi-agency working", "The chronology",
-]
-S_STRENGTH = [
-    "clearly captures the child's wishes and feelings", "shows a good understanding of risk",
-    "is up to date and written to the child", "was timely and well evidenced",
-    "shows creative direct work using age-appropriate tools", "reflects strong relationships with the family",
-    "makes good use of partner agency information", "demonstrates persistent and curious practice",
-    "sets out clear, SMART actions", "analyses the impact of neglect on the child",
-    "records the rationale for decisions", "shows the child was seen alone on every visit",
-]
-S_DEVELOP = [
-    "needs to evidence the child's lived experience", "should be updated after each significant event",
-    "lacks analysis of the father's role", "does not set timescales for actions",
-    "should record the rationale for step-down", "needs clearer contingency planning",
-    "would benefit from a genogram and ecomap", "does not reflect recent police information",
-    "needs management oversight at key decision points", "should be shared with the family",
-    "is overdue and should be completed", "would benefit from the child's own words",
-]
-S_TAIL = ["", "", "", " This was discussed in supervision.", " Agreed with the team manager.",
-          " See case note of {d}.", " Follow up in {n} weeks.", " (visit {n} of the plan)"]  # fmt: skip
-
-
-def _sentences(rng: random.Random, middles: list[str], k: int) -> str:
-    parts = []
-    for _ in range(k):
-        tail = rng.choice(S_TAIL).format(d=f"{rng.randint(1, 28)}/{rng.randint(1, 12)}", n=rng.randint(2, 12))
-        parts.append(f"{rng.choice(S_OPEN)} {rng.choice(middles)}.{tail}")
-    return " ".join(parts)
-
-
-def workbook_path(rows: int) -> Path:
-    return OUT / f"audits_{rows}_v{GENERATOR_VERSION}.xlsx"
-
-
-def generate(rows: int, path: Path, seed: int = 20261126) -> None:
-    """Write a `rows`-row audit return with openpyxl's write_only mode (deterministic for a seed)."""
-    rng = random.Random(seed)
-    areas = list(SERVICE_AREAS)
-    kinds = ["Assessment", "Family Support", "Safeguarding", "Care", "Support"]
-    teams = [(f"{areas[i % 7].split()[-1]} {kinds[i % 5]} Team {i + 1}", areas[i % 7]) for i in range(25)]
-    names = [f"{f} {s}" for f in FIRST for s in LAST]
-    rng.shuffle(names)
-    workers = names[:150]
-    auditors = names[150:170]
-    team_workers = {t: workers[6 * i: 6 * i + 6] for i, (t, _a) in enumerate(teams)}
-    start = dt.date(2025, 11, 1)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Audit return")
-    ws.append(["Northbridge City Council - Children's Services quality assurance audit return"])
-    ws.append([f"Generated for the load benchmark: {rows:,} activities"])
-    ws.append(HEADERS)
-    activity_names = [a for a, _w in ACTIVITIES]
-    activity_weights = [w for _a, w in ACTIVITIES]
-    for i in range(rows):
-        team, area = rng.choice(teams)
-        activity = rng.choices(activity_names, activity_weights)[0]
-        audit_date = start + dt.timedelta(days=rng.randint(0, 360))
-        overall = rng.choices(range(4), [10, 50, 30, 10])[0]
-
-        def grade(g: int) -> str:
-            return rng.choice(GRADE_SPELLINGS[g])
-
-        def near(g: int) -> int:
-            r = rng.random()
-            return g if r < 0.6 else min(3, max(0, g + (1 if r < 0.82 else -1)))
-
-        core = [grade(near(overall)) for _ in range(3)]
-        supervision = grade(near(overall)) if rng.random() < 0.97 else None
-        case = [grade(near(overall)) if rng.random() < 0.95 else "N/A" for _ in range(4)] \
-            if activity == "Case audit" else [None] * 4
-        moderated = grade(near(overall)) if rng.random() < 0.2 else None
-        feedback = rng.random() < 0.8
-        feedback_date = audit_date + dt.timedelta(days=rng.randint(1, 21)) if feedback else None
-        area_cell = rng.choice(SERVICE_AREAS[area]) if rng.random() < 0.1 else area
-        ws.append([
-            f"NB-{audit_date:%y%m}-{i + 1:06d}",
-            rng.choice(ACTIVITY_SPELLINGS[activity]),
-            dt.datetime.combine(audit_date, dt.time()),
-            area_cell,
-            team,
-            rng.choice(team_workers[team]),
-            rng.choice(auditors),
-            rng.choice(THEMES),
-            *core, supervision, *case,
-            grade(overall), moderated,
-            rng.choice(["Yes", "Yes", "Yes", "yes", "Y", "No"]),
-            rng.choice(["Yes", "yes", "Y"]) if feedback else rng.choice(["No", "no", "N"]),
-            dt.datetime.combine(feedback_date, dt.time()) if feedback_date else None,
-            _sentences(rng, S_STRENGTH, rng.choice([1, 1, 2, 3])),
-            _sentences(rng, S_DEVELOP, rng.choice([1, 2, 2])) if rng.random() < 0.9 else None,
-        ])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.xlsx")
-    wb.save(tmp)
-    tmp.replace(path)
-
 
 # --- The benchmarks ------------------------------------------------------------------------------------
 
@@ -354,167 +211,6 @@ def peak_rss(name: str, rows: int) -> dict[str, float] | None:
 # --- Profile of the full load --------------------------------------------------------------------------
 
 
-class _TimedCursor:
-    """A cursor that times every statement (execute and its fetch) and every register."""
-
-    def __init__(self, cur: Any, log: list[list[Any]]) -> None:
-        self._cur, self._log = cur, log
-
-    def execute(self, sql: str, params: object = None) -> Any:
-        entry: list[Any] = ["sql", " ".join(sql.split()), 0.0]
-        self._log.append(entry)
-        t0 = time.perf_counter()
-        result = self._cur.execute(sql) if params is None else self._cur.execute(sql, params)
-        entry[2] += time.perf_counter() - t0
-        return _TimedResult(result, entry)
-
-    def register(self, name: str, obj: object) -> Any:
-        t0 = time.perf_counter()
-        result = self._cur.register(name, obj)
-        self._log.append(["register", name, time.perf_counter() - t0])
-        return result
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cur, name)
-
-
-class _TimedResult:
-    def __init__(self, result: Any, entry: list[Any]) -> None:
-        self._result, self._entry = result, entry
-
-    def _timed(self, name: str) -> Callable[..., Any]:
-        def call(*args: object) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return getattr(self._result, name)(*args)
-            finally:
-                self._entry[2] += time.perf_counter() - t0
-        return call
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("fetchall", "fetchone", "fetchmany"):
-            return self._timed(name)
-        return getattr(self._result, name)
-
-
-class _TimedConnection:
-    def __init__(self, con: Any, log: list[list[Any]]) -> None:
-        self._con, self._log = con, log
-
-    def cursor(self) -> _TimedCursor:
-        return _TimedCursor(self._con.cursor(), self._log)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._con, name)
-
-
-def _wrap_steps(steps: dict[str, float]) -> Callable[[], None]:
-    """Time the loader's steps by wrapping its functions (whichever of them exist); returns undo."""
-    import importlib
-
-    targets: list[tuple[str, str | None, str, str]] = [
-        ("loaders.audits", None, "inspect_file", "1 safety checks (inspect_file)"),
-        ("loaders.audits", None, "find_table", "2 parse (find_table: fastexcel + to_arrow)"),
-        ("loaders.audits", None, "_validate", "3 validate (_validate, all of it)"),
-        ("loaders.audits", None, "replace_rows", "4 write (replace_rows: inserts + commit)"),
-    ]
-    try:
-        checks: Any = importlib.import_module("loaders.audit_checks")
-    except ImportError:
-        checks = None
-    for method in ("parse_fields", "required_values", "domain_grades", "build", "warnings"):
-        if checks is not None and hasattr(getattr(checks, "Checker", None), method):
-            targets.append(("loaders.audit_checks", "Checker", method, f"3. Checker.{method}"))
-    undo: list[tuple[Any, str, Any]] = []
-    for module_name, cls_name, attr, label in targets:
-        owner: Any = importlib.import_module(module_name)
-        if cls_name:
-            owner = getattr(owner, cls_name)
-        original = getattr(owner, attr, None)
-        if original is None:
-            continue
-
-        def timed(*args: object, _f: Callable[..., Any] = original, _label: str = label, **kw: object) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return _f(*args, **kw)
-            finally:
-                steps[_label] = steps.get(_label, 0.0) + time.perf_counter() - t0
-
-        setattr(owner, attr, timed)
-        undo.append((owner, attr, original))
-
-    def restore() -> None:
-        for owner, attr, original in undo:
-            setattr(owner, attr, original)
-
-    return restore
-
-
-def profile(xlsx: Path, rows: int, runs: int) -> None:
-    """Where the full load's time goes: its steps, each SQL statement (median of `runs` loads), and
-    the top functions of cProfile for one more load."""
-    import cProfile
-    import io
-    import pstats
-
-    work = Workdir()
-    totals: list[float] = []
-    step_runs: list[dict[str, float]] = []
-    sql_runs: list[list[list[Any]]] = []
-    try:
-        run_full(xlsx, rows, work)  # warm-up
-        for _ in range(runs):
-            steps: dict[str, float] = {}
-            log: list[list[Any]] = []
-            restore = _wrap_steps(steps)
-
-            def wrapper(con: Any, log: list[list[Any]] = log) -> Any:
-                return _TimedConnection(con, log)
-
-            try:
-                wall, _cpu = run_full(xlsx, rows, work, wrapper)
-            finally:
-                restore()
-            totals.append(wall)
-            step_runs.append(steps)
-            sql_runs.append(log)
-            gc.collect()
-        db_path = work.new_db()
-        con = db.connect(db_path)
-        prof = cProfile.Profile()
-        prof.enable()
-        loaders.load_file(con, xlsx, kind="audits", loaded_by="bench")
-        prof.disable()
-        con.close()
-    finally:
-        work.cleanup()
-    total = statistics.median(totals)
-    print(f"\nProfile of the full load ({runs} runs, median total {total * 1000:.0f} ms, "
-          f"runs {', '.join(f'{t * 1000:.0f}' for t in totals)} ms)")
-    print("Steps (median ms; 3. lines are inside step 3):")
-    for label in sorted(step_runs[0]):
-        ms = statistics.median(s.get(label, 0.0) for s in step_runs) * 1000
-        print(f"  {label:48} {ms:7.0f} ms")
-    print("SQL statements and registers by cost (median ms over the runs; >= 3 ms shown):")
-    n = min(len(log) for log in sql_runs)
-    rows_out = []
-    for i in range(n):
-        kind, text = sql_runs[0][i][0], sql_runs[0][i][1]
-        rows_out.append((statistics.median(log[i][2] for log in sql_runs) * 1000, kind, text))
-    for ms, kind, text in sorted(rows_out, reverse=True):
-        if ms >= 3:
-            print(f"  {ms:6.0f} ms  {kind:8} {text[:120]}")
-    print(f"  all {n} statements/registers: {sum(r[0] for r in rows_out):.0f} ms")
-    out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
-    print("cProfile, one more load, top 15 by own time:")
-    print("\n".join("  " + line for line in out.getvalue().splitlines() if line.strip())[:6000])
-
-
-# --- Main ----------------------------------------------------------------------------------------------
-
-
 def _duckdb_threads() -> str:
     con = duckdb.connect()
     try:
@@ -582,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{xlsx.stat().st_size / 2**20:.1f} MiB; header on row 3 under 2 title rows")
     if args.profile:
         print(f"Start: {_load()}")
-        profile(xlsx, rows, args.repeat)
+        load_profile.profile(xlsx, rows, args.repeat, run_full, Workdir)
         print(f"End: {_load()}")
         return 0
 
