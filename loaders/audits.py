@@ -58,7 +58,7 @@ def load_audits(
         if raw is not None:
             step(0.4, "Checking every row")
             _validate(cur, raw, report, today or date.today())
-            report.issues.sort(key=lambda i: (i.row or 0, len(i.column_letter or ""), i.column_letter or ""))
+            report.sort_issues()
         if dry_run:
             report.outcome = "checked" if report.valid else "rejected"
             if record_rejected and not report.valid:

@@ -75,6 +75,10 @@ class LoadReport:
     def add(self, code: str, message: str, *, severity: str = ERROR, **where: Any) -> None:
         self.issues.append(Issue(code=code, severity=severity, message=message, **where))
 
+    def sort_issues(self) -> None:
+        """Order issues as a QAL reads the sheet: by row, then column (A..Z, AA..)."""
+        self.issues.sort(key=lambda i: (i.row or 0, len(i.column_letter or ""), i.column_letter or ""))
+
     def as_dict(self) -> dict[str, Any]:
         """The flat form the CLI prints with --json."""
         return {
