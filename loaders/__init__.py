@@ -11,14 +11,22 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
+from loaders.comparators import load_comparators
+from loaders.kpi_extract import load_kpi_extract
 from loaders.report import Issue, LoadReport
 from loaders.workbook import Source
 
 Loader = Callable[..., LoadReport]
 
 # Every kind of upload the product reads, by the name the CLI and the Upload page use.
-KINDS: dict[str, Loader] = {"audits": load_audits}
+KINDS: dict[str, Loader] = {
+    "audits": load_audits,
+    "kpis": load_kpi_extract,
+    "comparators": load_comparators,
+    "annex_a": load_annex_a,
+}
 
 
 def load_file(

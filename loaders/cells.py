@@ -7,6 +7,7 @@ the workbook's date system.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -79,3 +80,58 @@ def clean_text(value: str | None) -> str | None:
     if value is None or is_blank(value):
         return None
     return re.sub(r"\s+", " ", value).strip()
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+)}
+_MONTH_WORD_YEAR = re.compile(r"^([a-z]{3,9})[\s\-/.']*(\d{2}|\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[\-/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[\-/.](\d{4})$")
+
+
+def parse_month(value: str | None, *, date1904: bool = False) -> date | None:
+    """The first day of the month a period label names, or None if blank: 'Apr-25', 'Apr 25',
+    'April 2025', '2025-04', '04/2025', an Excel date ('2025-04-01 00:00:00') or a UK date
+    ('30/04/2025', day first). Raises ValueError for anything else."""
+    if value is None or is_blank(value):
+        return None
+    text = value.strip().lower()
+    if m := _MONTH_WORD_YEAR.match(text):
+        month = _MONTHS.get(m.group(1)[:3])
+        if month is None or (len(m.group(1)) > 3 and not _is_month_name(m.group(1))):
+            raise ValueError(f"not a month: {value!r}")
+        year = int(m.group(2))
+        return date(year + 2000 if year < 100 else year, month, 1)
+    if m := _YEAR_MONTH.match(text):
+        return _first(int(m.group(1)), int(m.group(2)), value)
+    if m := _MONTH_YEAR.match(text):
+        return _first(int(m.group(2)), int(m.group(1)), value)
+    day = parse_date(value, date1904=date1904)
+    return None if day is None else day.replace(day=1)
+
+
+def _is_month_name(word: str) -> bool:
+    names = ("january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "sept")
+    return word in names
+
+
+def _first(year: int, month: int, original: str) -> date:
+    if not 1 <= month <= 12 or year < EARLIEST.year:
+        raise ValueError(f"not a month: {original!r}")
+    return date(year, month, 1)
+
+
+def parse_number(value: str | None) -> float | None:
+    """A number from a cell's text ('12', '12.5', '1,234', '85%' -> 85.0), None if blank.
+    Raises ValueError for text that is not a number."""
+    if value is None or is_blank(value):
+        return None
+    text = value.strip().replace(",", "")
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"not a number: {value!r}")
+    return number

@@ -21,7 +21,8 @@ def new_load_id() -> str:
     return f"L{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def _insert_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str) -> None:
+def insert_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str) -> None:
+    """Write the `loads` row for `report` on `cur`, inside the caller's transaction."""
     report.load_id = report.load_id or new_load_id()
     cur.execute(
         """
@@ -43,7 +44,7 @@ def record_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, *, loaded_by
     """Record an upload that wrote no data (rejected or unchanged) in `loads`."""
     cur.execute("begin transaction")
     try:
-        _insert_load(cur, report, loaded_by)
+        insert_load(cur, report, loaded_by)
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
@@ -93,7 +94,7 @@ def replace_rows(
             report.outcome = "unchanged"
         else:
             report.outcome, report.rows_loaded, report.rows_replaced = "loaded", changed, replaced
-        _insert_load(cur, report, loaded_by)
+        insert_load(cur, report, loaded_by)
         if changed:
             if where:
                 cur.execute(f"delete from {table} {where}")  # noqa: S608

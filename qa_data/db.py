@@ -124,6 +124,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             _apply(con, number, name, sql)
             version = number
     seed_vocabularies(con)
+    if version >= 3:  # 003_kpis: a new database starts with the default KPI catalogue
+        from qa_data.kpi_catalogue import default_catalogue
+        from qa_data.kpis import seed_catalogue
+
+        seed_catalogue(con, default_catalogue())
     return version
 
 

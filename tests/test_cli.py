@@ -68,7 +68,7 @@ def test_rejected_file_exits_1_and_writes_nothing_from_it(tmp_path: Path) -> Non
     ("args", "stderr"),
     [
         ((), "the following arguments are required: PATH"),
-        (("--kind", "kpis", DATA / "audit_title_rows.xlsx"), "invalid choice: 'kpis'"),
+        (("--kind", "nonsense", DATA / "audit_title_rows.xlsx"), "invalid choice: 'nonsense'"),
         ((DATA / "no_such_return.xlsx",), "error: cannot read"),
     ],
     ids=["no-paths", "unknown-kind", "missing-file"],

@@ -438,7 +438,9 @@ def test_committed_fixtures_match_the_script(tmp_path: Path) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     written = module.generate(tmp_path)
-    committed = sorted(p.name for p in DATA.iterdir() if p.name != "make_fixtures.py")
+    committed = sorted(
+        p.name for p in DATA.iterdir() if p.name != "make_fixtures.py" and not p.name.startswith("annex_a_")
+    )
     assert sorted(p.name for p in written) == committed
     for path in written:
         assert path.read_bytes() == (DATA / path.name).read_bytes(), path.name

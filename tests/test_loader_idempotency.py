@@ -212,13 +212,13 @@ def test_interrupted_after_the_loads_record_rolls_back(
 ) -> None:
     load(con, DATA / "audit_title_rows.xlsx")
     before = tables(con)
-    real_insert_load = loaders.writer._insert_load
+    real_insert_load = loaders.writer.insert_load
 
     def insert_then_interrupt(*args: Any, **kwargs: Any) -> None:
         real_insert_load(*args, **kwargs)
         raise Rerun
 
-    monkeypatch.setattr(loaders.writer, "_insert_load", insert_then_interrupt)
+    monkeypatch.setattr(loaders.writer, "insert_load", insert_then_interrupt)
     with pytest.raises(Rerun):
         load(con, make_xlsx(FIVE, name="march.xlsx"))
     assert tables(con) == before

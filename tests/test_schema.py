@@ -178,19 +178,21 @@ def test_scope_is_intersected_with_the_area_filter(six_areas: duckdb.DuckDBPyCon
 def test_numbered_migrations_apply_once_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "migrate.duckdb"
     db.connect(path).close()
+    real = db.migrations()
+    n = max([1, *(number for number, _, _ in real)])
     extra = [
-        (2, "002_add_notes.sql", "create table notes (audit_id varchar, note varchar);"),
-        (3, "003_index_notes.sql", "alter table notes add column added_at timestamp;"),
+        (n + 1, f"{n + 1:03d}_add_notes.sql", "create table notes (audit_id varchar, note varchar);"),
+        (n + 2, f"{n + 2:03d}_index_notes.sql", "alter table notes add column added_at timestamp;"),
     ]
-    monkeypatch.setattr(db, "migrations", lambda: extra)
+    monkeypatch.setattr(db, "migrations", lambda: [*real, *extra])
     con = db.connect(path)
-    assert db.schema_version(con) == 3
+    assert db.schema_version(con) == n + 2
     assert [r[0] for r in con.execute("select description from schema_version order by version").fetchall()] == [
-        "base schema (schema.sql)", "002_add_notes.sql", "003_index_notes.sql",
+        "base schema (schema.sql)", *(name for _, name, _ in real), extra[0][1], extra[1][1],
     ]
     con.close()
     con = db.connect(path)  # reconnecting applies nothing twice
-    assert con.execute("select count(*) from schema_version").fetchone() == (3,)
+    assert con.execute("select count(*) from schema_version").fetchone() == (1 + len(real) + 2,)
     con.close()
 
 
@@ -199,12 +201,15 @@ def test_a_failing_migration_leaves_the_database_at_the_previous_version(
 ) -> None:
     path = tmp_path / "broken.duckdb"
     db.connect(path).close()
-    monkeypatch.setattr(db, "migrations", lambda: [(2, "002_broken.sql", "create table half (x int); select nope;")])
+    real = db.migrations()
+    n = max([1, *(number for number, _, _ in real)])
+    broken = (n + 1, f"{n + 1:03d}_broken.sql", "create table half (x int); select nope;")
+    monkeypatch.setattr(db, "migrations", lambda: [*real, broken])
     with pytest.raises(duckdb.Error):
         db.connect(path)
     monkeypatch.undo()
     con = db.connect(path)
-    assert db.schema_version(con) == 1
+    assert db.schema_version(con) == n
     assert con.execute("select count(*) from information_schema.tables where table_name = 'half'").fetchone() == (0,)
     con.close()
 
