@@ -1,5 +1,6 @@
-"""The bundled sample data: 24 months of audit returns for the fictional Northbridge City Council,
-loaded on first start through the same loader a user's upload uses."""
+"""The bundled sample data for the fictional Northbridge City Council, loaded on first start through
+the same loaders a user's upload uses: 24 months of KPI extracts and comparators (sample_data/kpis),
+then 24 monthly audit returns (sample_data/audits; last, so the newest load is the newest return)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 import duckdb
 
 from loaders.audits import load_audits
+from loaders.comparators import load_comparators
+from loaders.kpi_extract import load_kpi_extract
 from loaders.report import LoadReport
 from loaders.workbook import Source
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_USER = "sample data (first start)"
+KINDS = {"kpis": load_kpi_extract, "comparators": load_comparators}
 
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
@@ -22,9 +26,24 @@ def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
     )
 
 
+def kpi_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, str]]:
+    """The sample KPI extracts and comparator file, with the kind of each."""
+    folder = directory / "kpis"
+    if not folder.exists():
+        return []
+    return [
+        (p, "comparators" if p.stem == "comparators" else "kpis")
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in (".xlsx", ".csv")
+    ]
+
+
 def load_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[LoadReport]:
     """Load every sample file; returns their reports."""
-    return [
+    reports = [
+        KINDS[kind](con, Source.from_path(p), loaded_by=SAMPLE_USER) for p, kind in kpi_files(directory)
+    ]
+    return reports + [
         load_audits(con, Source.from_path(p), loaded_by=SAMPLE_USER) for p in sample_files(directory)
     ]
 

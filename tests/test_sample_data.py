@@ -108,3 +108,32 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
     committed = ROOT / "sample_data" / "audits"
     for path in paths:
         assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
+
+
+def test_the_sample_kpi_extracts_and_comparators_load_cleanly_and_tell_the_story(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from loaders.samples import kpi_files
+    from qa_data import scorecard
+    from qa_data.scope import Scope
+    from sample_data.generate_kpis import generate as generate_kpis
+
+    files = kpi_files()
+    assert [(p.name, kind) for p, kind in files] == [
+        ("2024-11_to_2025-10_kpi_extract.xlsx", "kpis"),
+        ("2025-11_to_2026-10_kpi_extract.csv", "kpis"),
+        ("comparators.csv", "comparators"),
+    ]
+    for path, kind in files:
+        report = load_file(con, path, kind=kind, loaded_by="tests", today=TODAY)
+        assert (report.outcome, report.issues) == ("loaded", []), path.name
+    assert con.execute("select count(*), min(period_month), max(period_month) from kpi_values").fetchone() == (
+        408, date(2024, 11, 1), date(2026, 10, 1),
+    )  # fmt: skip
+    assert con.execute("select count(*) from kpi_comparators").fetchone() == (42,)
+    card = scorecard.scorecard(con, scope=Scope.everything(), month=date(2026, 10, 1)).set_index("kpi_code")
+    first = scorecard.scorecard(con, scope=Scope.everything(), month=date(2024, 11, 1)).set_index("kpi_code")
+    assert card.loc["re_referrals", "value"] < first.loc["re_referrals", "value"]  # the Front Door improves
+    assert card.loc["cla_visits_in_timescale", "value"] < first.loc["cla_visits_in_timescale", "value"]  # CiC slips
+    regenerated = generate_kpis(tmp_path)
+    assert [p.read_bytes() for p in regenerated] == [p.read_bytes() for p, _ in files]

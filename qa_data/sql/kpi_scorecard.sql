@@ -6,11 +6,15 @@
 -- first), sn, region, england (the latest comparator values), comparator_year.
 -- Parameters: $month (date, first of month), $area (varchar or null).
 with chosen as (
+    -- When a month has both a reported (extract) and a computed (annex_a) value, the computed wins.
     select v.*
     from kpi_values as v
     where v.period_month <= $month
       and v.team is null
       and v.service_area is not distinct from $area
+    qualify row_number() over (
+        partition by v.kpi_code, v.period_month order by (v.source = 'annex_a') desc
+    ) = 1
 ),
 ranked as (
     select c.*, row_number() over (partition by c.kpi_code order by c.period_month desc) as recency
