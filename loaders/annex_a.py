@@ -46,7 +46,7 @@ from loaders.annex_a_lists import LISTS, Column, ListSpec, header_key, header_sc
 from loaders.report import ERROR, INFO, WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load, record_load
-from qa_data import db
+from qa_data import db, kpi_results
 
 KIND = "annex_a"
 ROW_ISSUES = 50  # errors listed row by row up to this many per column, then summarised
@@ -415,6 +415,7 @@ def _write(cur: duckdb.DuckDBPyConnection, found: list[_Found], report: LoadRepo
                 f"from aa_flag_{f.n} where flag in (select unnest(?))",
                 [snapshot, f.n, f.where, sorted(set(PROBLEMS.values()))],
             )
+        kpi_results.compute_snapshot_kpis(cur, snapshot)  # the snapshot's KPI values, in the same transaction
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
