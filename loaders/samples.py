@@ -1,18 +1,22 @@
 """The bundled sample data for the fictional Northbridge City Council, loaded on first start through
 the same loaders a user's upload uses: 24 months of KPI extracts and comparators (sample_data/kpis),
-then 24 monthly audit returns (sample_data/audits; last, so the newest load is the newest return)."""
+six monthly Annex A snapshots (sample_data/annex_a), then 24 monthly audit returns
+(sample_data/audits; last, so the newest load is the newest return)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
 from loaders.comparators import load_comparators
 from loaders.kpi_extract import load_kpi_extract
 from loaders.report import LoadReport
 from loaders.workbook import Source
+from qa_data import periods
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_USER = "sample data (first start)"
@@ -38,10 +42,23 @@ def kpi_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, str]]:
     ]
 
 
+def annex_a_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, date]]:
+    """The sample Annex A snapshots (`YYYY-MM_annex_a.xlsx`), each with its reference date: the
+    last day of the month in its name."""
+    folder = directory / "annex_a"
+    if not folder.exists():
+        return []
+    return [(p, periods.month_end(periods.parse_month(p.name[:7]))) for p in sorted(folder.glob("*_annex_a.xlsx"))]
+
+
 def load_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[LoadReport]:
     """Load every sample file; returns their reports."""
     reports = [
         KINDS[kind](con, Source.from_path(p), loaded_by=SAMPLE_USER) for p, kind in kpi_files(directory)
+    ]
+    reports += [
+        load_annex_a(con, Source.from_path(p), reference_date=day, loaded_by=SAMPLE_USER)
+        for p, day in annex_a_files(directory)
     ]
     return reports + [
         load_audits(con, Source.from_path(p), loaded_by=SAMPLE_USER) for p in sample_files(directory)

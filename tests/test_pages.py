@@ -376,7 +376,7 @@ def test_upload_page_offers_the_template_and_shows_the_history(app_db: Path, sql
     assert button.label == "Download the blank audit return"
     assert button.proto.url.endswith(".xlsx")
     history = at.dataframe[-1].value
-    assert len(history) == loads == 27  # 24 audit returns, 2 KPI extracts, 1 comparator file
+    assert len(history) == loads == 33  # 24 audit returns, 2 KPI extracts, 1 comparator file, 6 Annex A
     assert history["file_name"].iloc[0] == "2026-10_audit_return.xlsx"
 
 
