@@ -16,6 +16,7 @@ def main() -> None:
         [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
             st.Page("pages/audit_quality.py", title="Audit quality", icon=":material/query_stats:"),
+            st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:"),
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]
     )

@@ -14,7 +14,7 @@ import streamlit as st
 
 from loaders.samples import ensure_sample_data
 from loaders.templates import audit_template_bytes
-from qa_data import audits, db, loads
+from qa_data import audits, council, db, loads, scorecard, spc
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.scope import Scope
 
@@ -118,6 +118,46 @@ def audit_list(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def kpi_scorecard(scope: Scope, month: date, area: str | None) -> pd.DataFrame:
+    """Every KPI for `month` and `area` (None: council-wide); see qa_data.scorecard.scorecard."""
+    return scorecard.scorecard(connection(), scope=scope, month=month, area=area)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kpi_chart(
+    scope: Scope, kpi_code: str, direction: spc.Direction, until: date, area: str | None, target: float | None
+) -> spc.XmrChart | None:
+    return scorecard.kpi_chart(
+        connection(), scope=scope, kpi_code=kpi_code, direction=direction, until=until, area=area, target=target
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kpi_teams(scope: Scope, kpi_code: str, month: date, area: str | None) -> pd.DataFrame:
+    """The teams' values for one KPI and month; only `area`'s teams when one area is chosen."""
+    if area is not None:
+        scope = Scope(tuple(a for a in scope.service_areas if a == area), user=scope.user)
+    return scorecard.team_breakdown(connection(), scope=scope, kpi_code=kpi_code, month=month)
+
+
+@st.cache_data(show_spinner=False)
+def council_neighbours(code: str) -> tuple[str, pd.DataFrame]:
+    """The configured council's name and a table of it and its statistical neighbours (closest
+    first) with their latest ILACS judgements. The reference tables are public: no scope."""
+    context = council.council_context(code)
+    rows = [
+        {
+            "Council": c.name,
+            "Region": c.region,
+            "ILACS overall": c.inspection.overall if c.inspection else None,
+            "Published": c.inspection.published if c.inspection else None,
+        }
+        for c in (context.council, *context.neighbours)
+    ]
+    return context.council.name, pd.DataFrame(rows)
+
+
 _CACHED = (
     data_as_of,
     headline,
@@ -127,6 +167,9 @@ _CACHED = (
     domain_summary,
     filter_options,
     audit_list,
+    kpi_scorecard,
+    kpi_chart,
+    kpi_teams,
 )
 
 

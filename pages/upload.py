@@ -1,4 +1,4 @@
-"""Upload data: check the month's audit returns, load the valid ones, and see every upload so far."""
+"""Upload data: say what the files are, check them, load the valid ones, and see every upload so far."""
 
 import streamlit as st
 
@@ -20,15 +20,27 @@ st.download_button(
 for report in st.session_state.pop("qa_upload_outcomes", []):
     uploads.show_outcome(report)
 
+kind = st.radio(
+    "What are the files?", list(uploads.KIND_LABELS), format_func=uploads.KIND_LABELS.get, horizontal=True,
+    key="qa_upload_kind", help="Each kind is checked against its own layout.",
+)
+reference = None
+if kind == "annex_a":
+    reference = st.date_input(
+        "Annex A reference date", value=None, format="DD/MM/YYYY",
+        help="The date the lists were run. Leave blank to take it from the workbook (the loader's default).",
+    )
+options = uploads.load_options(kind, reference)
+
 round_ = st.session_state.get("qa_upload_round", 0)
 files = st.file_uploader(
-    "Audit returns (.xlsx or .csv): one or more files",
+    f"{uploads.KIND_LABELS[kind]} (.xlsx or .csv): one or more files",
     type=["xlsx", "csv"],
     accept_multiple_files=True,
     key=f"qa_uploader_{round_}",
     help="Each file is checked first; nothing is written until you press Load.",
 )
-checked = uploads.check_uploads(files or [])
+checked = uploads.check_uploads(files or [], kind, options)
 for _, report in checked:
     uploads.show_check(report)
 
@@ -36,7 +48,7 @@ valid = [(u.name, u.getvalue()) for u, r in checked if r.valid]
 if checked:
     st.caption("Rejected files are never loaded: fix them and upload them again.")
     if st.button(f"Load {len(valid)} valid file(s)", type="primary", disabled=not valid):
-        st.session_state["qa_upload_outcomes"] = uploads.load_files(valid)
+        st.session_state["qa_upload_outcomes"] = uploads.load_files(valid, kind, options)
         st.session_state["qa_upload_round"] = round_ + 1  # empties the uploader
         st.rerun()
 

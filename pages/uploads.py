@@ -4,6 +4,8 @@ the problems, and load the valid files behind a progress bar."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,25 +14,46 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from loaders import LoadReport, Source, load_file
 from pages import ui
 
+# What the files are, in a QAL's words, by loader kind (loaders.KINDS); audit returns first (default).
+KIND_LABELS = {
+    "audits": "Audit returns",
+    "kpis": "KPI extract",
+    "comparators": "Comparators (statistical neighbours, region, England)",
+    "annex_a": "Annex A workbook",
+}
 
-def check_uploads(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, LoadReport]]:
-    """Each uploaded file with its dry-run report; a file is checked once per upload (by file id)."""
+
+def load_options(kind: str, reference_date: date | None) -> dict[str, Any]:
+    """The loader options the page sets: Annex A's reference date when one was given (else the
+    loader's default)."""
+    return {"reference_date": reference_date} if kind == "annex_a" and reference_date else {}
+
+
+def check_uploads(
+    files: Sequence[UploadedFile], kind: str = "audits", options: dict[str, Any] | None = None
+) -> list[tuple[UploadedFile, LoadReport]]:
+    """Each uploaded file with its dry-run report as `kind`; a file is checked once per upload, kind
+    and options (by file id)."""
+    options = options or {}
     done: dict[str, LoadReport] = st.session_state.setdefault("_qa_checked", {})
-    for gone in set(done) - {f.file_id for f in files}:
+    keys = {f.file_id: f"{f.file_id}|{kind}|{sorted(options.items())}" for f in files}
+    for gone in set(done) - set(keys.values()):
         del done[gone]
     out = []
     for f in files:
-        if f.file_id not in done:
+        key = keys[f.file_id]
+        if key not in done:
             with st.spinner(f"Checking {f.name}..."):
-                done[f.file_id] = load_file(
+                done[key] = load_file(
                     ui.connection(),
                     Source(f.name, f.getvalue()),
-                    kind="audits",
+                    kind=kind,
                     loaded_by=ui.current_scope().user,
                     dry_run=True,
                     record_rejected=True,
+                    **options,
                 )
-        out.append((f, done[f.file_id]))
+        out.append((f, done[key]))
     return out
 
 
@@ -76,8 +99,11 @@ def show_outcome(report: LoadReport) -> None:
         st.error(report.summary(), icon=":material/error:")
 
 
-def load_files(files: Sequence[tuple[str, bytes]]) -> list[LoadReport]:
-    """Load files one by one (each its own transaction) behind a progress bar; clears the caches."""
+def load_files(
+    files: Sequence[tuple[str, bytes]], kind: str = "audits", options: dict[str, Any] | None = None
+) -> list[LoadReport]:
+    """Load files of `kind` one by one (each its own transaction) behind a progress bar; clears the
+    caches."""
     bar = st.progress(0.0, text="Starting")
     reports = []
     for i, (name, data) in enumerate(files):
@@ -87,12 +113,17 @@ def load_files(files: Sequence[tuple[str, bytes]]) -> list[LoadReport]:
 
         reports.append(
             load_file(
-                ui.connection(), Source(name, data), kind="audits", loaded_by=ui.current_scope().user,
-                progress=step,
+                ui.connection(), Source(name, data), kind=kind, loaded_by=ui.current_scope().user,
+                **_with_progress(kind, step, options or {}),
             )
         )
     ui.clear_caches()
     return reports
+
+
+def _with_progress(kind: str, step: Any, options: dict[str, Any]) -> dict[str, Any]:
+    # The Annex A loader reports no progress (it stages whole lists in DuckDB).
+    return options if kind == "annex_a" else {**options, "progress": step}
 
 
 def issues_frame(report: LoadReport) -> pd.DataFrame:

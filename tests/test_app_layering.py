@@ -58,10 +58,10 @@ def test_no_library_file_mentions_streamlit_imports(package: str) -> None:
     assert offenders == []
 
 
-def test_app_lists_the_three_pages_and_each_page_ensures_the_entry_script() -> None:
+def test_app_lists_the_four_pages_and_each_page_ensures_the_entry_script() -> None:
     # A pages/ folder beside app.py puts Streamlit in its legacy multipage mode for the first session
     # after a start; every page calls ui.ensure_entry_script() first.
-    assert [p.name for p in page_files()] == ["overview.py", "audit_quality.py", "upload.py"]
+    assert [p.name for p in page_files()] == ["overview.py", "audit_quality.py", "scorecard.py", "upload.py"]
     for path in page_files():
         assert path.is_file()
         first_call = next(
