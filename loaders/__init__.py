@@ -13,6 +13,7 @@ import duckdb
 
 from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
+from loaders.catalogue import load_catalogue
 from loaders.comparators import load_comparators
 from loaders.kpi_extract import load_kpi_extract
 from loaders.report import Issue, LoadReport
@@ -26,6 +27,7 @@ KINDS: dict[str, Loader] = {
     "kpis": load_kpi_extract,
     "comparators": load_comparators,
     "annex_a": load_annex_a,
+    "catalogue": load_catalogue,
 }
 
 

@@ -20,6 +20,7 @@ KIND_LABELS = {
     "kpis": "KPI extract",
     "comparators": "Comparators (statistical neighbours, region, England)",
     "annex_a": "Annex A workbook",
+    "catalogue": "KPI catalogue (our KPIs, definitions and targets)",
 }
 
 

@@ -204,3 +204,44 @@ def test_a_new_database_starts_with_the_default_catalogue(con: duckdb.DuckDBPyCo
     assert con.execute("select kpi_code, value from kpi_values order by all").fetchall() == [
         ("re_referrals", 21.5), ("supervision_in_timescale", 91.0)
     ]
+
+
+def test_a_council_catalogue_replaces_the_default_and_sets_targets(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from datetime import date as day
+
+    from qa_data import scorecard
+    from qa_data.scope import Scope
+
+    path = _xlsx(tmp_path, "catalogue.xlsx", [
+        ["Code", "Name", "Definition", "Unit", "Direction", "Target", "Amber tolerance", "Service area"],
+        ["re_referrals", "Re-referrals", "% of referrals within 12 months of another", "%", "Lower is better",
+         15, 1, "MASH"],
+        ["caseload", "Caseload", "Children per social worker", "count", "lower", 16, 2, None],
+    ], above=[["Northbridge KPI catalogue 2026-27"]])
+    report = loaders.load_file(con, path, kind="catalogue", loaded_by="tests")
+    assert (report.valid, report.outcome, report.rows_loaded) == (True, "loaded", 2), report.issues
+    assert con.execute("select kpi_code, unit, direction, target, amber_tolerance, service_area, source "
+                       "from kpis order by sort_order").fetchall() == [
+        ("re_referrals", "percent", "lower", 15.0, 1.0, "Front Door", "annex_a"),
+        ("caseload", "count", "lower", 16.0, 2.0, None, "extract"),
+    ]
+    assert loaders.load_file(con, path, kind="catalogue", loaded_by="tests").outcome == "unchanged"
+    extract = _xlsx(tmp_path, "k.xlsx", [["KPI", "Apr-25"], ["Re-referrals", 16]])
+    assert _load(con, extract).valid
+    card = scorecard.scorecard(con, scope=Scope.everything(), month=day(2025, 4, 1)).set_index("kpi_code")
+    assert (card.loc["re_referrals", "target"], card.loc["re_referrals", "rag"]) == (15.0, "amber")
+
+
+def test_a_bad_catalogue_is_rejected_and_the_catalogue_kept(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    before = con.execute("select * from kpis order by all").fetchall()
+    path = _xlsx(tmp_path, "bad_catalogue.xlsx", [
+        ["Code", "Name", "Definition", "Unit", "Direction", "Target"],
+        ["a", "A", "first", "percent", "sideways", 10],
+        ["a", "A again", "second", "furlongs", "higher", "ten"],
+    ])
+    report = loaders.load_file(con, path, kind="catalogue", loaded_by="tests")
+    assert _issues(report) == [("bad-direction", 2, "E"), ("duplicate-key", 3, "A"), ("bad-unit", 3, "D"),
+                               ("bad-number", 3, "F")]
+    assert con.execute("select * from kpis order by all").fetchall() == before
