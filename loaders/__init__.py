@@ -6,7 +6,7 @@ Depends on `qa_data` (schema and vocabularies), never on streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -33,15 +33,20 @@ KINDS: dict[str, Loader] = {
 
 def load_file(
     con: duckdb.DuckDBPyConnection,
-    source: Source | str | Path,
+    source: Source | str | Path | Sequence[Source],
     *,
     kind: str = "audits",
     **options: object,
 ) -> LoadReport:
-    """Load one file of the given kind (see `KINDS`); options go to that kind's loader."""
+    """Load one upload of the given kind (see `KINDS`); options go to that kind's loader. An upload
+    is one file, or for Annex A a list of files (one CSV per list) loaded together."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    src = source if isinstance(source, Source) else Source.from_path(source)
+    if isinstance(source, (list, tuple)):
+        if kind != "annex_a":
+            raise ValueError(f"only annex_a takes several files as one upload, not {kind!r}")
+        return KINDS[kind](con, list(source), **options)
+    src = source if isinstance(source, Source) else Source.from_path(source)  # type: ignore[arg-type]
     return KINDS[kind](con, src, **options)
 
 

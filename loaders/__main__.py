@@ -12,6 +12,7 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 
 import duckdb
 
@@ -29,7 +30,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON report per file")
     p.add_argument("--user", default=None, help="who is loading (default: the login name)")
+    p.add_argument("--reference-date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="annex_a: the date the lists were run (default: the latest date in them)")
     return p
+
+
+def _uploads(kind: str, sources: list[Source]) -> list[Source | list[Source]]:
+    """What to load as one upload each: every file on its own, except that Annex A CSVs (one per
+    list) are one upload together."""
+    if kind == "annex_a":
+        csvs = [s for s in sources if s.is_csv]
+        return [*(s for s in sources if not s.is_csv), *([csvs] if csvs else [])]
+    return list(sources)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,9 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     user = args.user or getpass.getuser()
     reports = []
+    options = {"reference_date": args.reference_date} if args.reference_date else {}
+    if options and args.kind != "annex_a":
+        print("error: --reference-date is for --kind annex_a", file=sys.stderr)
+        return 2
     try:
-        for source in sources:
-            report = load_file(con, source, kind=args.kind, loaded_by=user, dry_run=args.dry_run)
+        for upload in _uploads(args.kind, sources):
+            report = load_file(con, upload, kind=args.kind, loaded_by=user, dry_run=args.dry_run, **options)
             reports.append(report)
             if args.json:
                 print(json.dumps(report.as_dict(), default=str))

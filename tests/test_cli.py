@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,19 @@ def test_json_prints_one_object_per_file(tmp_path: Path) -> None:
     assert [(i["code"], i["severity"], i["row"], i["column"]) for i in good["issues"]] == [
         ("unknown-column", "warning", 1, "Notes")
     ]
+
+
+def test_annex_a_csvs_load_together_as_one_snapshot_with_a_reference_date(tmp_path: Path) -> None:
+    path = tmp_path / "annex.duckdb"
+    csvs = sorted((DATA / "annex_a_csv").glob("*.csv"))
+    result = run(tmp_path, *csvs, "--kind", "annex_a", "--reference-date", "2024-01-31", "--db", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(result.stdout.strip().splitlines()) == 1  # one report: the eleven files are one upload
+    con = db.connect(path)
+    try:
+        assert con.execute("select reference_date from annex_a_snapshots").fetchall() == [(date(2024, 1, 31),)]
+    finally:
+        con.close()
+    wrong = run(tmp_path, DATA / "audit_title_rows.xlsx", "--reference-date", "2024-01-31", "--dry-run")
+    assert wrong.returncode == 2
+    assert "--reference-date is for --kind annex_a" in wrong.stderr
