@@ -44,10 +44,10 @@ checked = uploads.check_uploads(files or [], kind, options)
 for _, report in checked:
     uploads.show_check(report)
 
-valid = [(u.name, u.getvalue()) for u, r in checked if r.valid]
+valid = [[(u.name, u.getvalue()) for u in group] for group, r in checked if r.valid]
 if checked:
     st.caption("Rejected files are never loaded: fix them and upload them again.")
-    if st.button(f"Load {len(valid)} valid file(s)", type="primary", disabled=not valid):
+    if st.button(f"Load {sum(map(len, valid))} valid file(s)", type="primary", disabled=not valid):
         st.session_state["qa_upload_outcomes"] = uploads.load_files(valid, kind, options)
         st.session_state["qa_upload_round"] = round_ + 1  # empties the uploader
         st.rerun()

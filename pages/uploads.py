@@ -30,31 +30,41 @@ def load_options(kind: str, reference_date: date | None) -> dict[str, Any]:
     return {"reference_date": reference_date} if kind == "annex_a" and reference_date else {}
 
 
+def upload_groups(files: Sequence[UploadedFile], kind: str) -> list[list[UploadedFile]]:
+    """What is checked and loaded as one upload: each file on its own, except Annex A CSVs (one per
+    list), which are one upload together."""
+    if kind != "annex_a":
+        return [[f] for f in files]
+    csvs = [f for f in files if f.name.lower().endswith(".csv")]
+    return [[f] for f in files if f not in csvs] + ([csvs] if csvs else [])
+
+
 def check_uploads(
     files: Sequence[UploadedFile], kind: str = "audits", options: dict[str, Any] | None = None
-) -> list[tuple[UploadedFile, LoadReport]]:
-    """Each uploaded file with its dry-run report as `kind`; a file is checked once per upload, kind
-    and options (by file id)."""
+) -> list[tuple[list[UploadedFile], LoadReport]]:
+    """Each upload (see upload_groups) with its dry-run report as `kind`; an upload is checked once per
+    set of files, kind and options."""
     options = options or {}
     done: dict[str, LoadReport] = st.session_state.setdefault("_qa_checked", {})
-    keys = {f.file_id: f"{f.file_id}|{kind}|{sorted(options.items())}" for f in files}
-    for gone in set(done) - set(keys.values()):
+    groups = upload_groups(files, kind)
+    keys = [f"{'+'.join(f.file_id for f in group)}|{kind}|{sorted(options.items())}" for group in groups]
+    for gone in set(done) - set(keys):
         del done[gone]
     out = []
-    for f in files:
-        key = keys[f.file_id]
+    for group, key in zip(groups, keys, strict=True):
         if key not in done:
-            with st.spinner(f"Checking {f.name}..."):
+            sources = [Source(f.name, f.getvalue()) for f in group]
+            with st.spinner(f"Checking {', '.join(f.name for f in group)}..."):
                 done[key] = load_file(
                     ui.connection(),
-                    Source(f.name, f.getvalue()),
+                    sources[0] if len(sources) == 1 else sources,
                     kind=kind,
                     loaded_by=ui.current_scope().user,
                     dry_run=True,
                     record_rejected=True,
                     **options,
                 )
-        out.append((f, done[key]))
+        out.append((group, done[key]))
     return out
 
 
@@ -101,21 +111,23 @@ def show_outcome(report: LoadReport) -> None:
 
 
 def load_files(
-    files: Sequence[tuple[str, bytes]], kind: str = "audits", options: dict[str, Any] | None = None
+    uploads: Sequence[Sequence[tuple[str, bytes]]], kind: str = "audits", options: dict[str, Any] | None = None
 ) -> list[LoadReport]:
-    """Load files of `kind` one by one (each its own transaction) behind a progress bar; clears the
-    caches."""
+    """Load each upload (one file, or a set of Annex A CSVs) of `kind` in turn, each in its own
+    transaction, behind a progress bar; clears the caches."""
     bar = st.progress(0.0, text="Starting")
     reports = []
-    for i, (name, data) in enumerate(files):
+    for i, files in enumerate(uploads):
+        name = ", ".join(n for n, _ in files)
 
         def step(fraction: float, message: str, i: int = i, name: str = name) -> None:
-            bar.progress(min((i + fraction) / len(files), 1.0), text=f"{name}: {message}")
+            bar.progress(min((i + fraction) / len(uploads), 1.0), text=f"{name}: {message}")
 
+        sources = [Source(n, data) for n, data in files]
         reports.append(
             load_file(
-                ui.connection(), Source(name, data), kind=kind, loaded_by=ui.current_scope().user,
-                **_with_progress(kind, step, options or {}),
+                ui.connection(), sources[0] if len(sources) == 1 else sources, kind=kind,
+                loaded_by=ui.current_scope().user, **_with_progress(kind, step, options or {}),
             )
         )
     ui.clear_caches()
