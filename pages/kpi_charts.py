@@ -1,6 +1,6 @@
-"""The Scorecard page's presentation: unit-aware number formats, the scorecard table with its RAG chip
-and direction-aware change, and the NHS "Making Data Count" (MDC) SPC figure. Formats only: every
-number comes from qa_data.scorecard as it is; no streamlit here."""
+"""The Scorecard page's presentation: unit-aware number formats, the scorecard table with its RAG chip,
+direction-aware change and NHS "Making Data Count" (MDC) variation and assurance icons, and the MDC
+SPC figure. Formats only: every number comes from qa_data.scorecard as it is; no streamlit here."""
 
 from __future__ import annotations
 
@@ -36,6 +36,24 @@ ASSURANCE_TEXT = {
     "hit_and_miss": "Assurance: the target is within the process limits, so it will be met some months "
     "and missed others.",
     None: "Assurance: no target set, so none can be given.",
+}
+ICON_CAPTION = (
+    "Variation and Assurance are the Making Data Count icons of each KPI's SPC chart over all its months "
+    "up to this one. Variation (the latest month): blue \u25b2/\u25bc improving = special cause in the "
+    "KPI's good direction, orange \u25b2/\u25bc concern = special cause in its bad direction, grey "
+    "\u25cf common cause = no signal. Assurance against the target: blue \u2714 pass = consistently met, "
+    "orange \u2718 fail = consistently missed, grey \u2195 hit and miss = met some months and not others. "
+    "A dash: fewer than 2 months (or no target)."
+)
+_ASSURANCE_ICONS = {
+    "consistently_pass": "\u2714 pass",
+    "consistently_fail": "\u2718 fail",
+    "hit_and_miss": "\u2195 hit and miss",
+}
+# Each icon's colour, by its word: the SPC chart's (MDC) blue, orange and grey.
+_ICON_COLOURS = {
+    "improving": IMPROVEMENT, "concern": CONCERN, "common cause": COMMON,
+    "pass": IMPROVEMENT, "fail": CONCERN, "hit and miss": COMMON,
 }
 _DASH = "\u2013"
 _GOOD, _BAD = "#1b7837", "#b2182b"
@@ -73,6 +91,26 @@ def change_text(change: Any, unit: str, direction: str) -> str:
     return f"{arrow} {size}, {'better' if better else 'worse'}"
 
 
+def variation_icon(variation: Any, direction: str) -> str:
+    """The MDC variation icon as text: '▼ improving' (a special cause in the KPI's good direction:
+    down when lower is better), '▲ concern' (its bad direction), '● common cause'; a dash for None."""
+    up, down = "\u25b2", "\u25bc"
+    good, bad = (up, down) if direction == "higher" else (down, up)
+    icons = {"special_cause_improvement": f"{good} improving", "special_cause_concern": f"{bad} concern",
+             "common_cause": "\u25cf common cause"}
+    return icons.get(variation, _DASH) if isinstance(variation, str) else _DASH
+
+
+def assurance_icon(assurance: Any) -> str:
+    """The MDC assurance icon as text: '✔ pass', '✘ fail', '↕ hit and miss'; a dash for None."""
+    return _ASSURANCE_ICONS.get(assurance, _DASH) if isinstance(assurance, str) else _DASH
+
+
+def _icon_colour(text: str) -> str:
+    colour = _ICON_COLOURS.get(text.partition(" ")[2])
+    return f"color: {colour}; font-weight: 600" if colour else ""
+
+
 def rag_label(rating: Any) -> str:
     return rating.capitalize() if isinstance(rating, str) else "No rating"
 
@@ -88,8 +126,9 @@ def _change_colour(text: str) -> str:
 
 def scorecard_table(card: pd.DataFrame) -> Styler:
     """The scorecard as shown: formatted text per row's unit, the RAG as a chip in vocab.RAG_COLOURS,
-    the change green when better and red when worse. Columns: KPI, Latest, Change, Target, RAG,
-    Last 12 months, SN, Region, England, Year, Definition."""
+    the change green when better and red when worse, the MDC icons in the SPC chart's colours (blue
+    improving / pass, orange concern / fail, grey common cause / hit and miss). Columns: KPI, Latest,
+    Change, Target, RAG, Variation, Assurance, Last 12 months, SN, Region, England, Year, Definition."""
     units, directions = card["unit"], card["direction"]
     shown = pd.DataFrame(
         {
@@ -98,6 +137,8 @@ def scorecard_table(card: pd.DataFrame) -> Styler:
             "Change": [change_text(c, u, d) for c, u, d in zip(card["change"], units, directions, strict=True)],
             "Target": [value_text(v, u) for v, u in zip(card["target"], units, strict=True)],
             "RAG": card["rag"].map(rag_label),
+            "Variation": [variation_icon(v, d) for v, d in zip(card["variation"], directions, strict=True)],
+            "Assurance": [assurance_icon(a) for a in card["assurance"]],
             "Last 12 months": card["trend"],
             "SN": [value_text(v, u) for v, u in zip(card["sn"], units, strict=True)],
             "Region": [value_text(v, u) for v, u in zip(card["region"], units, strict=True)],
@@ -106,7 +147,10 @@ def scorecard_table(card: pd.DataFrame) -> Styler:
             "Definition": card["definition"],
         }
     )
-    return shown.style.map(_chip, subset=["RAG"]).map(_change_colour, subset=["Change"])
+    return (
+        shown.style.map(_chip, subset=["RAG"]).map(_change_colour, subset=["Change"])
+        .map(_icon_colour, subset=["Variation", "Assurance"])
+    )
 
 
 def spc_figure(chart: spc.XmrChart, *, name: str, unit: str, target: float | None) -> go.Figure:

@@ -25,7 +25,7 @@ if card.empty or card["value"].isna().all():
 st.caption(
     f"{periods.month_label(month)}, {area or 'council-wide'}: each KPI's latest value up to this month, "
     "the change on the month before (better or worse by the KPI's direction), its RAG against target, "
-    "and the latest published comparators."
+    "its SPC variation and assurance icons, and the latest published comparators."
 )
 st.dataframe(
     kpi_charts.scorecard_table(card),
@@ -42,6 +42,12 @@ st.dataframe(
         "RAG": st.column_config.TextColumn(
             "RAG", width=80, help="Green: target met; amber: within the KPI's tolerance; red: beyond it."
         ),
+        "Variation": st.column_config.TextColumn(
+            "Variation", width=130, help="Making Data Count: the latest month's signal on the KPI's SPC chart."
+        ),
+        "Assurance": st.column_config.TextColumn(
+            "Assurance", width=120, help="Making Data Count: will the target be met, by the SPC chart's limits?"
+        ),
         "Last 12 months": st.column_config.LineChartColumn(
             "Last 12 months", width=130, help="Monthly values, oldest first."
         ),
@@ -54,6 +60,7 @@ st.dataframe(
         ),
     },
 )
+st.caption(kpi_charts.ICON_CAPTION)
 
 st.subheader("Behind a KPI")
 kpis = card.dropna(subset=["value"]).set_index("kpi_code")

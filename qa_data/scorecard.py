@@ -1,5 +1,6 @@
 """The KPI scorecard: each KPI's latest value for a month, the change on the month before, target and
-RAG by direction, a 12-month trend, comparators, and the SPC chart and team breakdown behind a KPI.
+RAG by direction, a 12-month trend, comparators, the Making Data Count variation and assurance icons
+(from each KPI's XmR chart), and the SPC chart and team breakdown behind a KPI.
 
 Values come from `kpi_values` (KPI extracts and indicators computed on Annex A snapshots). The
 council-wide values (no service area) are shown only to viewers who see every area; a viewer with a
@@ -31,8 +32,11 @@ def scorecard(
     con: duckdb.DuckDBPyConnection, *, scope: Scope, month: date, area: str | None = None
 ) -> pd.DataFrame:
     """One row per KPI (catalogue order) for `month` and `area` (None: council-wide): the columns of
-    qa_data/sql/kpi_scorecard.sql plus `change` (on the previous month with a value) and `rag`
-    ('green', 'amber', 'red' or None). Empty when the viewer may not see `area`."""
+    qa_data/sql/kpi_scorecard.sql plus `change` (on the previous month with a value), `rag`
+    ('green', 'amber', 'red' or None), and the MDC icons `variation` (an `spc.Variation`: the latest
+    point's) and `assurance` (an `spc.Assurance`; None without a target) of the XmR chart of the
+    KPI's monthly values up to `month`, by its direction and against its target (both None when
+    there are fewer than 2 values). Empty when the viewer may not see `area`."""
     if not allowed_area(scope, area):
         return pd.DataFrame()
     frame = queries.frame(con, "kpi_scorecard", month=month, area=area)
@@ -42,7 +46,25 @@ def scorecard(
         for v, t, d, a in zip(frame["value"], frame["target"], frame["direction"], frame["amber_tolerance"],
                               strict=True)
     ]
+    series = queries.frame(con, "kpi_series_all", area=area, until=month)
+    by_kpi = {str(code): group for code, group in series.groupby("kpi_code", sort=False)}
+    charts = [
+        _icons(by_kpi.get(code), direction, _num(target))
+        for code, direction, target in zip(frame["kpi_code"], frame["direction"], frame["target"], strict=True)
+    ]
+    frame["variation"] = [variation for variation, _ in charts]
+    frame["assurance"] = [assurance for _, assurance in charts]
     return frame
+
+
+def _icons(
+    series: pd.DataFrame | None, direction: rag.Direction, target: float | None
+) -> tuple[spc.Variation | None, spc.Assurance | None]:
+    """(variation, assurance) of one KPI's XmR chart; (None, None) with fewer than 2 values."""
+    if series is None or series["value"].notna().sum() < 2:
+        return None, None
+    chart = spc.xmr(series["value"].to_numpy(dtype="float64"), direction=direction, target=target)
+    return chart.variation, chart.assurance
 
 
 def _num(value: object) -> float | None:

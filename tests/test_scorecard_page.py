@@ -17,6 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
+from conftest import DATA as DATA_DIR
 from conftest import ROOT, TODAY
 from streamlit.testing.v1 import AppTest
 
@@ -173,6 +174,33 @@ def test_scorecard_rows_values_change_target_rag_and_colour(kpi_db: Path) -> Non
     assert not any((row, "RAG") in css for row in unrated)
 
 
+def test_variation_and_assurance_icons_in_the_spc_colours(kpi_db: Path) -> None:
+    at = scorecard_page()
+    frame, css = table(at)
+    position = {name: i for i, name in enumerate(frame["KPI"])}
+    icons = frame.set_index("KPI")[["Variation", "Assurance"]]
+    expected = {
+        # 16% below the lower limit, lower is better: blue, pointing down; target 20 inside the limits.
+        "Re-referrals within 12 months": ("\u25bc improving", "#00b0f0", "\u2195 hit and miss", "#a6a6a6"),
+        # Two points (87, 92): no signal; target 90 inside the limits.
+        "Case supervision within timescale": ("\u25cf common cause", "#a6a6a6", "\u2195 hit and miss", "#a6a6a6"),
+        # 72 then 70: upper limit 76.3 is below the target 85 of a higher-is-better KPI.
+        "Assessments completed within 45 working days": (
+            "\u25cf common cause", "#a6a6a6", "\u2718 fail", "#e46c0a"
+        ),
+    }
+    for name, (variation, variation_colour, assurance, assurance_colour) in expected.items():
+        assert tuple(icons.loc[name]) == (variation, assurance), name
+        assert f"color: {variation_colour}" in css[(position[name], "Variation")], name
+        assert f"color: {assurance_colour}" in css[(position[name], "Assurance")], name
+    unrated = frame.index[frame["RAG"] == "No rating"]  # no values: a dash and no colour
+    assert set(frame.loc[unrated, "Variation"]) == set(frame.loc[unrated, "Assurance"]) == {"\u2013"}
+    assert not any((row, column) in css for row in unrated for column in ("Variation", "Assurance"))
+    caption = next(c.value for c in at.caption if c.value.startswith("Variation and Assurance"))
+    assert all(word in caption for word in ("blue", "orange", "grey", "improving", "concern", "common cause",
+                                            "pass", "fail", "hit and miss"))
+
+
 def test_spc_chart_flags_the_last_re_referrals_point_and_teams(kpi_db: Path) -> None:
     at = scorecard_page()
     at.selectbox(key="qa_scorecard_kpi").set_value("re_referrals").run()
@@ -210,6 +238,7 @@ def test_one_service_area_shows_that_areas_values(kpi_db: Path) -> None:
     re_ref = rows.loc["Re-referrals within 12 months"]
     assert (re_ref["Latest"], re_ref["Change"], re_ref["RAG"]) == ("30.0%", "\u25b2 11.0 pts, worse", "Red")
     assert list(re_ref["Last 12 months"]) == [19.0, 30.0]
+    assert (re_ref["Variation"], re_ref["Assurance"]) == ("\u25cf common cause", "\u2195 hit and miss")
     assert "Adoption Team" not in set(frame["KPI"])
     assert rows.loc["Case supervision within timescale", "Latest"] == "\u2013"  # council-wide only
     at.selectbox(key="qa_scorecard_kpi").set_value("re_referrals").run()
@@ -254,3 +283,25 @@ def test_annex_a_asks_for_a_reference_date_blank_by_default(app_db: Path) -> Non
     assert not at.date_input
     at.radio(key="qa_upload_kind").set_value("annex_a").run()
     assert at.date_input[0].label == "Annex A reference date" and at.date_input[0].value is None
+
+
+def test_annex_a_csvs_upload_together_as_one_snapshot(app_db: Path) -> None:
+    csvs = sorted((DATA_DIR / "annex_a_csv").glob("*.csv"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/upload.py").run()
+    at.radio(key="qa_upload_kind").set_value("annex_a").run()
+    at.date_input[0].set_value(date(2024, 1, 31)).run()
+    at.file_uploader[0].set_value([(p.name, p.read_bytes(), "text/csv") for p in csvs]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.success) == 1 and "valid, 88 row(s)" in at.success[0].value  # one check for all eleven
+    assert at.button[0].label == "Load 11 valid file(s)"
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.success) == 1 and ": loaded, 88 row(s)" in at.success[0].value
+    con = db.connect(app_db)
+    try:
+        assert con.execute(
+            "select count(*) from annex_a_snapshots where reference_date = date '2024-01-31'"
+        ).fetchone() == (1,)
+    finally:
+        con.close()
