@@ -4,16 +4,21 @@ then the SPC chart and team breakdown behind the KPI you choose."""
 import streamlit as st
 
 from pages import filters, kpi_charts, ui, widgets
-from qa_data import council, periods
+from qa_data import council, periods, scorecard
 
 ui.ensure_entry_script()
 view = filters.current_view()
 widgets.page_header("KPI scorecard", view)
+st.caption(widgets.kpi_data_as_of_text(ui.kpi_data_as_of()))
 month = periods.month_start(view.filters.end)
 areas = view.scope.visible(view.filters.service_areas)
 area = areas[0] if len(view.filters.service_areas) == 1 and len(areas) == 1 else None
 card = ui.kpi_scorecard(view.scope, month, area)
 
+if not scorecard.allowed_area(view.scope, area):
+    st.info("Council-wide KPIs are for those who see every service area: choose one of your service "
+            "areas in the sidebar.", icon=":material/lock:")
+    st.stop()
 if card.empty or card["value"].isna().all():
     st.info(
         "No KPI values loaded for this month and area yet. Upload a KPI extract or an Annex A workbook on "

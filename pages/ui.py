@@ -14,7 +14,7 @@ import streamlit as st
 
 from loaders.samples import ensure_sample_data
 from loaders.templates import audit_template_bytes
-from qa_data import audits, council, db, loads, scorecard, spc
+from qa_data import audits, council, db, kpis, loads, scorecard, spc
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.scope import Scope
 
@@ -118,6 +118,12 @@ def audit_list(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def kpi_data_as_of() -> kpis.KpiDataAsOf:
+    """The latest KPI month and KPI upload (not child or worker data: the same for every viewer)."""
+    return kpis.kpi_data_as_of(connection())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def kpi_scorecard(scope: Scope, month: date, area: str | None) -> pd.DataFrame:
     """Every KPI for `month` and `area` (None: council-wide); see qa_data.scorecard.scorecard."""
@@ -160,6 +166,7 @@ def council_neighbours(code: str) -> tuple[str, pd.DataFrame]:
 
 _CACHED = (
     data_as_of,
+    kpi_data_as_of,
     headline,
     area_summary,
     grade_trend,

@@ -48,6 +48,16 @@ def data_as_of_text(as_of: DataAsOf) -> str:
     return text
 
 
+def kpi_data_as_of_text(as_of: Any) -> str:
+    """'KPI values up to Oct 2026 · last KPI upload 26 Nov 2026 04:58 (file)', or that there are none."""
+    if as_of.latest_month is None:
+        return "No KPI values loaded yet."
+    text = f"KPI values up to {periods.month_label(as_of.latest_month)}"
+    if as_of.loaded_at is not None:
+        text += f" \u00b7 last KPI upload {_when(as_of.loaded_at)} ({as_of.file_name})"
+    return text
+
+
 def page_header(title: str, view: View, *, filtered: bool = True) -> None:
     """The page title and the 'Data as of' caption (the top of every page), with the period and
     service areas in view when the page's figures follow the sidebar filters."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import duckdb
 
+from qa_data import queries
 from qa_data.vocab import normalise_label
 
 
@@ -48,3 +50,18 @@ def kpi_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         lookup[normalise_label(code)] = code
         lookup[normalise_label(name)] = code
     return lookup
+
+
+@dataclass(frozen=True)
+class KpiDataAsOf:
+    """How fresh the KPI data is: the latest month with a value and the latest KPI upload."""
+
+    latest_month: date | None
+    loaded_at: datetime | None
+    file_name: str | None
+
+
+def kpi_data_as_of(con: duckdb.DuckDBPyConnection) -> KpiDataAsOf:
+    """The latest KPI month and upload (all None when no KPI data was ever loaded)."""
+    row = queries.rows(con, "kpi_data_as_of")[0]
+    return KpiDataAsOf(latest_month=row[0], loaded_at=row[1], file_name=row[2])

@@ -305,3 +305,9 @@ def test_annex_a_csvs_upload_together_as_one_snapshot(app_db: Path) -> None:
         ).fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_the_scorecard_says_how_fresh_the_kpi_data_is(kpi_db: Path) -> None:
+    at = scorecard_page()
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("KPI values up to Oct 2026 · last KPI upload") for c in captions), captions
