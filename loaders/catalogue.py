@@ -9,7 +9,6 @@ KPI values already stored are kept; those of KPIs no longer in the catalogue are
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -18,9 +17,10 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import WARNING, LoadReport, column_letter
-from loaders.workbook import RawTable, Source, find_table, inspect_file
-from loaders.writer import insert_load, record_load
-from qa_data import db, vocab
+from loaders.table_loader import load_table
+from loaders.workbook import RawTable, Source
+from loaders.writer import insert_load
+from qa_data import vocab
 from qa_data.kpi_definitions import KPI_CATALOGUE
 
 KIND = "catalogue"
@@ -61,24 +61,11 @@ def load_catalogue(
     progress: Any = None,
 ) -> LoadReport:
     """Validate a KPI catalogue and, unless `dry_run` or it has errors, make it the catalogue."""
-    report = LoadReport(file=source.name, kind=KIND)
-    report.sha256 = hashlib.sha256(source.data).hexdigest()
-    raw = find_table(source, header_score, report, min_score=3) if inspect_file(source, report) else None
-    cur = db.cursor(con)
-    try:
-        rows = _rows(raw, report) if raw is not None else []
-        report.rows_read = len(rows)
-        report.sort_issues()
-        report.preview = rows[:10]
-        if dry_run or not report.valid:
-            report.outcome = "checked" if report.valid else "rejected"
-            if not report.valid and (record_rejected or not dry_run):
-                record_load(cur, report, loaded_by=loaded_by)
-            return report
-        _write(cur, report, rows, loaded_by)
-        return report
-    finally:
-        cur.close()
+    return load_table(
+        con, source, kind=KIND, score=header_score, write=_write, loaded_by=loaded_by,
+        dry_run=dry_run, record_rejected=record_rejected, min_score=3,
+        read=lambda raw, report, _cur: _rows(raw, report),
+    )
 
 
 def _rows(raw: RawTable, report: LoadReport) -> list[dict[str, Any]]:

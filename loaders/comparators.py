@@ -8,7 +8,6 @@ again (same KPI, year and comparator).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from typing import Any
@@ -18,9 +17,10 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import LoadReport, column_letter
-from loaders.workbook import Source, find_table, inspect_file
-from loaders.writer import insert_load, record_load
-from qa_data import db, kpis, vocab
+from loaders.table_loader import load_table
+from loaders.workbook import RawTable, Source
+from loaders.writer import insert_load
+from qa_data import kpis, vocab
 
 KIND = "comparators"
 COMPARATORS = {
@@ -65,37 +65,26 @@ def load_comparators(
     progress: Any = None,
 ) -> LoadReport:
     """Validate a comparator file and, unless `dry_run` or it has errors, write `kpi_comparators`."""
-    report = LoadReport(file=source.name, kind=KIND)
-    report.sha256 = hashlib.sha256(source.data).hexdigest()
-    raw = find_table(source, header_score, report) if inspect_file(source, report) else None
-    cur = db.cursor(con)
-    try:
-        values: list[dict[str, Any]] = []
-        if raw is not None:
-            columns = {}
-            for index, header in sorted(raw.headers.items()):
-                name = _LOOKUP.get(vocab.normalise_label(header))
-                if name and name not in columns:
-                    columns[name] = index
-            for name in _ALIASES:
-                if name not in columns:
-                    report.add("missing-column", f'The required column "{name.title()}" is missing from the '
-                               f"header row (row {raw.header_row}).", sheet=raw.sheet, row=raw.header_row,
-                               column=name.title())
-            if report.valid:
-                values = _rows(raw.table.to_pydict(), columns, raw.headers, raw.sheet, report,
-                               kpis.kpi_lookup(cur))
-        report.rows_read = len(values)
-        report.sort_issues()
-        if dry_run or not report.valid:
-            report.outcome = "checked" if report.valid else "rejected"
-            if not report.valid and (record_rejected or not dry_run):
-                record_load(cur, report, loaded_by=loaded_by)
-            return report
-        _write(cur, report, values, loaded_by)
-        return report
-    finally:
-        cur.close()
+    return load_table(
+        con, source, kind=KIND, score=header_score, read=_read, write=_write, loaded_by=loaded_by,
+        dry_run=dry_run, record_rejected=record_rejected,
+    )
+
+
+def _read(raw: RawTable, report: LoadReport, cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    columns = {}
+    for index, header in sorted(raw.headers.items()):
+        name = _LOOKUP.get(vocab.normalise_label(header))
+        if name and name not in columns:
+            columns[name] = index
+    for name in _ALIASES:
+        if name not in columns:
+            report.add("missing-column", f'The required column "{name.title()}" is missing from the '
+                       f"header row (row {raw.header_row}).", sheet=raw.sheet, row=raw.header_row,
+                       column=name.title())
+    if not report.valid:
+        return []
+    return _rows(raw.table.to_pydict(), columns, raw.headers, raw.sheet, report, kpis.kpi_lookup(cur))
 
 
 def _rows(table: dict[str, list[Any]], columns: dict[str, int], headers: dict[int, str], sheet: str | None,

@@ -14,7 +14,6 @@ and written in one transaction from an Arrow table.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,9 +23,10 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import WARNING, LoadReport, column_letter
-from loaders.workbook import RawTable, Source, find_table, inspect_file
-from loaders.writer import insert_load, record_load
-from qa_data import db, kpis, periods, vocab
+from loaders.table_loader import load_table
+from loaders.workbook import RawTable, Source
+from loaders.writer import insert_load
+from qa_data import kpis, periods, vocab
 
 KIND = "kpis"
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -75,28 +75,12 @@ def load_kpi_extract(
 ) -> LoadReport:
     """Validate a KPI extract and, unless `dry_run` or it has errors, write its values to
     `kpi_values` (source 'extract'). Returns the report; never raises for bad input."""
-    report = LoadReport(file=source.name, kind=KIND)
-    report.sha256 = hashlib.sha256(source.data).hexdigest()
-    raw = find_table(source, header_score, report) if inspect_file(source, report) else None
-    cur = db.cursor(con)
-    try:
-        rows = _read(raw, report, kpis.kpi_lookup(cur), today or date.today()) if raw else _Rows()
-        report.rows_read = len(rows.values)
-        report.sort_issues()
-        report.preview = rows.values[:10]
-        if dry_run:
-            report.outcome = "checked" if report.valid else "rejected"
-            if record_rejected and not report.valid:
-                record_load(cur, report, loaded_by=loaded_by)
-            return report
-        if not report.valid:
-            report.outcome = "rejected"
-            record_load(cur, report, loaded_by=loaded_by)
-            return report
-        _write(cur, report, rows, loaded_by)
-        return report
-    finally:
-        cur.close()
+    day = today or date.today()
+    return load_table(
+        con, source, kind=KIND, score=header_score, write=_write, loaded_by=loaded_by,
+        dry_run=dry_run, record_rejected=record_rejected,
+        read=lambda raw, report, cur: _read(raw, report, kpis.kpi_lookup(cur), day).values,
+    )
 
 
 def _read(raw: RawTable, report: LoadReport, known: dict[str, str], today: date) -> _Rows:
@@ -217,9 +201,9 @@ _TYPES = (pa.string(), pa.date32(), pa.string(), pa.string(), pa.float64(), pa.f
           pa.float64(), pa.string(), pa.int32())
 
 
-def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: _Rows, loaded_by: str) -> None:
+def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, values: list[dict[str, Any]], loaded_by: str) -> None:
     """Replace the values this file gives again, in one transaction; unchanged if identical."""
-    staged = pa.table({c: pa.array([r.get(c) for r in rows.values], t) for c, t in zip(_COLUMNS, _TYPES, strict=True)})
+    staged = pa.table({c: pa.array([r.get(c) for r in values], t) for c, t in zip(_COLUMNS, _TYPES, strict=True)})
     cur.register("new_kpi_values", staged)
     same_key = ("v.kpi_code = n.kpi_code and v.period_month = n.period_month and v.source = 'extract' "
                 "and v.service_area is not distinct from n.service_area and v.team is not distinct from n.team")
@@ -246,7 +230,7 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: _Rows, load
                         f"where {same_key})")
             cur.execute(f"insert into kpi_values ({', '.join(_COLUMNS)}, source, load_id) "  # noqa: S608
                         f"select {', '.join(_COLUMNS)}, 'extract', ? from new_kpi_values", [report.load_id])
-            report.rows_loaded = len(rows.values)
+            report.rows_loaded = len(values)
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
