@@ -4,7 +4,7 @@ then the SPC chart and team breakdown behind the KPI you choose."""
 import streamlit as st
 
 from pages import filters, kpi_charts, ui, widgets
-from qa_data import council, periods, scorecard
+from qa_data import council, periods, scorecard, spc
 
 ui.ensure_entry_script()
 view = filters.current_view()
@@ -73,7 +73,15 @@ code = st.selectbox("KPI", kpis.index, format_func=kpis["name"].get, key="qa_sco
 kpi = kpis.loc[code]
 st.caption(f"**{kpi['name']}**: {kpi['definition']}")
 target = kpi_charts.optional_float(kpi["target"])
-chart = ui.kpi_chart(view.scope, code, kpi["direction"], month, area, target)
+with st.expander("SPC rules (Making Data Count defaults)"):
+    cols = st.columns(4)
+    rules = spc.SpcRules(
+        beyond_limits=cols[0].checkbox("A point beyond the limits", value=True, key="qa_spc_beyond"),
+        two_of_three=cols[1].checkbox("Two of three beyond 2 sigma", value=True, key="qa_spc_two"),
+        run_length=int(cols[2].number_input("Run on one side", 5, 12, 7, key="qa_spc_run")),
+        trend_length=int(cols[3].number_input("Trend up or down", 5, 12, 7, key="qa_spc_trend")),
+    )
+chart = ui.kpi_chart(view.scope, code, kpi["direction"], month, area, target, rules)
 if chart is not None:
     if chart.too_few_points:
         st.warning(

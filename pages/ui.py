@@ -132,10 +132,17 @@ def kpi_scorecard(scope: Scope, month: date, area: str | None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def kpi_chart(
-    scope: Scope, kpi_code: str, direction: spc.Direction, until: date, area: str | None, target: float | None
+    scope: Scope,
+    kpi_code: str,
+    direction: spc.Direction,
+    until: date,
+    area: str | None,
+    target: float | None,
+    rules: spc.SpcRules | None = None,
 ) -> spc.XmrChart | None:
     return scorecard.kpi_chart(
-        connection(), scope=scope, kpi_code=kpi_code, direction=direction, until=until, area=area, target=target
+        connection(), scope=scope, kpi_code=kpi_code, direction=direction, until=until, area=area,
+        target=target, rules=rules,
     )
 
 
