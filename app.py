@@ -16,7 +16,11 @@ def main() -> None:
         [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
             st.Page("pages/audit_quality.py", title="Audit quality", icon=":material/query_stats:"),
+            st.Page("pages/supervision.py", title="Supervision", icon=":material/supervisor_account:"),
+            st.Page("pages/observations.py", title="Practice observations", icon=":material/visibility:"),
             st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:"),
+            st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
+            st.Page("pages/voice.py", title="Voice of children and families", icon=":material/record_voice_over:"),
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]
     )

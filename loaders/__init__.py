@@ -11,12 +11,15 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.actions import load_actions
 from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
 from loaders.catalogue import load_catalogue
 from loaders.comparators import load_comparators
+from loaders.complaints import load_complaints
 from loaders.kpi_extract import load_kpi_extract
 from loaders.report import Issue, LoadReport
+from loaders.surveys import load_surveys
 from loaders.workbook import Source
 
 Loader = Callable[..., LoadReport]
@@ -28,6 +31,9 @@ KINDS: dict[str, Loader] = {
     "comparators": load_comparators,
     "annex_a": load_annex_a,
     "catalogue": load_catalogue,
+    "surveys": load_surveys,
+    "complaints": load_complaints,
+    "actions": load_actions,
 }
 
 

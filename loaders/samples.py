@@ -1,7 +1,8 @@
 """The bundled sample data for the fictional Northbridge City Council, loaded on first start through
 the same loaders a user's upload uses: 24 months of KPI extracts and comparators (sample_data/kpis),
-six monthly Annex A snapshots (sample_data/annex_a), then 24 monthly audit returns
-(sample_data/audits; last, so the newest load is the newest return)."""
+six monthly Annex A snapshots (sample_data/annex_a), 24 monthly audit returns (sample_data/audits),
+then three monthly action-tracker snapshots (sample_data/actions) and the surveys and complaints
+log (sample_data/voice)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,15 @@ from pathlib import Path
 
 import duckdb
 
+from loaders import load_file
 from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
-from loaders.comparators import load_comparators
-from loaders.kpi_extract import load_kpi_extract
 from loaders.report import LoadReport
 from loaders.workbook import Source
 from qa_data import periods
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_USER = "sample data (first start)"
-KINDS = {"kpis": load_kpi_extract, "comparators": load_comparators}
 
 
 def sample_files(directory: Path = SAMPLE_DIR) -> list[Path]:
@@ -54,15 +53,30 @@ def annex_a_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, date]]:
 def load_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[LoadReport]:
     """Load every sample file; returns their reports."""
     reports = [
-        KINDS[kind](con, Source.from_path(p), loaded_by=SAMPLE_USER) for p, kind in kpi_files(directory)
+        load_file(con, Source.from_path(p), kind=kind, loaded_by=SAMPLE_USER) for p, kind in kpi_files(directory)
     ]
     reports += [
         load_annex_a(con, Source.from_path(p), reference_date=day, loaded_by=SAMPLE_USER)
         for p, day in annex_a_files(directory)
     ]
-    return reports + [
+    reports += [
         load_audits(con, Source.from_path(p), loaded_by=SAMPLE_USER) for p in sample_files(directory)
     ]
+    # After the audits: an action raised from an audit is linked to it when the audit is loaded.
+    return reports + [
+        load_file(con, Source.from_path(p), kind=kind, loaded_by=SAMPLE_USER) for p, kind in later_files(directory)
+    ]
+
+
+def later_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, str]]:
+    """The action trackers (monthly snapshots) and the survey and complaints files, with their kinds."""
+    out = [(p, "actions") for p in sorted((directory / "actions").glob("*.xlsx"))]
+    voice = directory / "voice"
+    if voice.exists():
+        for p in sorted(voice.iterdir()):
+            if p.suffix.lower() in (".xlsx", ".csv"):
+                out.append((p, "complaints" if p.stem.startswith("complaints") else "surveys"))
+    return out
 
 
 def ensure_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DIR) -> list[LoadReport]:

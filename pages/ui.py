@@ -14,9 +14,10 @@ import streamlit as st
 
 from loaders.samples import ensure_sample_data
 from loaders.templates import audit_template_bytes
-from qa_data import audits, council, db, kpis, loads, scorecard, spc
+from qa_data import actions, audits, council, db, kpis, loads, practice, scorecard, spc, voice
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.scope import Scope
+from qa_data.voice import VoiceFilter
 
 DEMO_USER = "demo"
 
@@ -171,6 +172,115 @@ def council_neighbours(code: str) -> tuple[str, pd.DataFrame]:
     return context.council.name, pd.DataFrame(rows)
 
 
+# --- Practice and improvement (qa_data.practice) -------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def supervision_trend(scope: Scope, filters: AuditFilter, grain: str) -> pd.DataFrame:
+    return practice.supervision_trend(connection(), scope=scope, filters=filters, grain=grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def team_supervision(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return practice.team_supervision(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def team_audits(scope: Scope, filters: AuditFilter, team: str) -> pd.DataFrame:
+    return practice.team_audits(connection(), scope=scope, filters=filters, team=team, show_names=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def supervision_compliance(scope: Scope, filters: AuditFilter) -> practice.Compliance:
+    return practice.supervision_compliance(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def observation_summary(scope: Scope, filters: AuditFilter, by: str) -> pd.DataFrame:
+    return practice.observation_summary(connection(), scope=scope, filters=filters, by=by)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def observation_trend(scope: Scope, filters: AuditFilter, grain: str) -> pd.DataFrame:
+    return practice.observation_trend(connection(), scope=scope, filters=filters, grain=grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def observation_grade_mix(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return practice.observation_grade_mix(connection(), scope=scope, filters=filters)
+
+
+# --- Action plans --------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=8)
+def actions_latest_snapshot() -> date | None:
+    """The latest action tracker snapshot date (not about any child or worker: the same for everyone)."""
+    return actions.latest_snapshot(connection())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_summary(scope: Scope, as_of: date) -> pd.DataFrame:
+    return actions.action_summary(connection(), scope=scope, as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_burn_up(scope: Scope) -> pd.DataFrame:
+    return actions.burn_up(connection(), scope=scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_ageing(scope: Scope, as_of: date) -> pd.DataFrame:
+    return actions.ageing(connection(), scope=scope, as_of=as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_overdue(scope: Scope, as_of: date, show_names: bool) -> pd.DataFrame:
+    return actions.overdue_list(connection(), scope=scope, as_of=as_of, show_names=show_names)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def action_sources(scope: Scope) -> pd.DataFrame:
+    return actions.action_sources(connection(), scope=scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def audit_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame:
+    return actions.audit_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
+
+
+# --- Voice of children and families (qa_data.voice) ---------------------------------------------
+def may_read_comments(scope: Scope) -> bool:
+    """Whether this viewer may read what children and families wrote. No sign-in yet: the demo user may."""
+    return scope.user == DEMO_USER
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def voice_respondent_types(scope: Scope) -> list[str]:
+    return voice.respondent_types(connection(), scope=scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def voice_by_question(scope: Scope, filters: VoiceFilter) -> pd.DataFrame:
+    return voice.positive_by_question(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def voice_trend(scope: Scope, filters: VoiceFilter, grain: str) -> pd.DataFrame:
+    return voice.positive_trend(connection(), scope=scope, filters=filters, grain=grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def voice_by_group(scope: Scope, filters: VoiceFilter) -> pd.DataFrame:
+    return voice.positive_by_group(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def voice_complaints(scope: Scope, filters: VoiceFilter) -> pd.DataFrame:
+    return voice.complaints_summary(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def voice_comments(scope: Scope, filters: VoiceFilter, show_comments: bool) -> pd.DataFrame:
+    return voice.comments(connection(), scope=scope, filters=filters, show_comments=show_comments)
+
+
 _CACHED = (
     data_as_of,
     kpi_data_as_of,
@@ -184,6 +294,26 @@ _CACHED = (
     kpi_scorecard,
     kpi_chart,
     kpi_teams,
+    supervision_trend,
+    team_supervision,
+    team_audits,
+    supervision_compliance,
+    observation_summary,
+    observation_trend,
+    observation_grade_mix,
+    actions_latest_snapshot,
+    action_summary,
+    action_burn_up,
+    action_ageing,
+    action_overdue,
+    action_sources,
+    audit_actions,
+    voice_respondent_types,
+    voice_by_question,
+    voice_trend,
+    voice_by_group,
+    voice_complaints,
+    voice_comments,
 )
 
 

@@ -21,6 +21,9 @@ KIND_LABELS = {
     "comparators": "Comparators (statistical neighbours, region, England)",
     "annex_a": "Annex A workbook",
     "catalogue": "KPI catalogue (our KPIs, definitions and targets)",
+    "surveys": "Survey results (young people, parents and carers)",
+    "complaints": "Complaints and compliments",
+    "actions": "Action tracker (monthly snapshot of actions from audits and reviews)",
 }
 
 

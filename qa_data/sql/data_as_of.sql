@@ -1,9 +1,10 @@
--- data_as_of: one row. The latest successful load and the range of audit dates in scope.
+-- data_as_of: one row. The latest successful audit-return load and the range of audit dates in scope
+-- (KPI, Annex A, action and survey uploads have their own "data as of").
 -- Parameters: $areas (list of service areas the viewer may see).
 with latest_load as (
     select loaded_at, file_name
     from loads
-    where outcome = 'loaded'
+    where outcome = 'loaded' and kind = 'audits'
     order by loaded_at desc
     limit 1
 ),
