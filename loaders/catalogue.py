@@ -16,8 +16,8 @@ import duckdb
 import pyarrow as pa
 
 from loaders import cells
-from loaders.report import WARNING, LoadReport, column_letter
-from loaders.table_loader import load_table
+from loaders.report import LoadReport, column_letter
+from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import vocab
@@ -69,19 +69,7 @@ def load_catalogue(
 
 
 def _rows(raw: RawTable, report: LoadReport) -> list[dict[str, Any]]:
-    columns: dict[str, int] = {}
-    for index, header in sorted(raw.headers.items()):
-        name = _LOOKUP.get(vocab.normalise_label(header))
-        if name and name not in columns:
-            columns[name] = index
-        else:
-            report.add("unknown-column", f'Column {column_letter(index)} "{header}" was ignored.', severity=WARNING,
-                       sheet=raw.sheet, row=raw.header_row, column=header, column_letter=column_letter(index))
-    for name in REQUIRED:
-        if name not in columns:
-            label = name.replace("_", " ").capitalize()
-            report.add("missing-column", f'The required column "{label}" is missing from the header row '
-                       f"(row {raw.header_row}).", sheet=raw.sheet, row=raw.header_row, column=label)
+    columns = map_columns(raw, report, _LOOKUP, REQUIRED, warn_unknown=True)
     if not report.valid:
         return []
     table = raw.table.to_pydict()

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import LoadReport, column_letter
-from loaders.table_loader import load_table
+from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import kpis, vocab
@@ -72,16 +72,7 @@ def load_comparators(
 
 
 def _read(raw: RawTable, report: LoadReport, cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    columns = {}
-    for index, header in sorted(raw.headers.items()):
-        name = _LOOKUP.get(vocab.normalise_label(header))
-        if name and name not in columns:
-            columns[name] = index
-    for name in _ALIASES:
-        if name not in columns:
-            report.add("missing-column", f'The required column "{name.title()}" is missing from the '
-                       f"header row (row {raw.header_row}).", sheet=raw.sheet, row=raw.header_row,
-                       column=name.title())
+    columns = map_columns(raw, report, _LOOKUP, _ALIASES)
     if not report.valid:
         return []
     return _rows(raw.table.to_pydict(), columns, raw.headers, raw.sheet, report, kpis.kpi_lookup(cur))

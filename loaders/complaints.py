@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import LoadReport, column_letter
-from loaders.table_loader import load_table
+from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import vocab
@@ -107,20 +107,7 @@ def load_complaints(
 
 
 def _read(raw: RawTable, report: LoadReport, cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    columns: dict[str, int] = {}
-    for index, header in sorted(raw.headers.items()):
-        name = _LOOKUP.get(vocab.normalise_label(header))
-        if name and name not in columns:
-            columns[name] = index
-    for name in _REQUIRED:
-        if name not in columns:
-            report.add(
-                "missing-column",
-                f'The required column "{_LABELS[name]}" is missing from the header row (row {raw.header_row}).',
-                sheet=raw.sheet,
-                row=raw.header_row,
-                column=_LABELS[name],
-            )
+    columns = map_columns(raw, report, _LOOKUP, _REQUIRED, _LABELS)
     if not report.valid:
         return []
     table = raw.table.to_pydict()

@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from loaders import cells
 from loaders.report import LoadReport, column_letter
-from loaders.table_loader import load_table
+from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import vocab
@@ -101,21 +101,8 @@ class _Answer:
 
 
 def _read(raw: RawTable, report: LoadReport, default_survey: str) -> list[dict[str, Any]]:
-    columns: dict[str, int] = {}
-    for index, header in sorted(raw.headers.items()):
-        name = _LOOKUP.get(vocab.normalise_label(header))
-        if name and name not in columns:
-            columns[name] = index
+    columns = map_columns(raw, report, _LOOKUP, _REQUIRED, _LABELS)
     long = "question" in columns and "answer" in columns
-    for name in _REQUIRED:
-        if name not in columns:
-            report.add(
-                "missing-column",
-                f'The required column "{_LABELS[name]}" is missing from the header row (row {raw.header_row}).',
-                sheet=raw.sheet,
-                row=raw.header_row,
-                column=_LABELS[name],
-            )
     questions = {i: h for i, h in raw.headers.items() if i not in columns.values()}
     if not long and not questions:
         report.add(

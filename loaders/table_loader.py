@@ -5,15 +5,16 @@ the file, find its header row, read its rows into dicts collecting located issue
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import duckdb
 
-from loaders.report import LoadReport
+from loaders.report import WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Score, Source, find_table, inspect_file
 from loaders.writer import record_load
 from qa_data import db
+from qa_data.vocab import normalise_label
 
 Rows = list[dict[str, Any]]
 Reader = Callable[[RawTable, LoadReport, duckdb.DuckDBPyConnection], Rows]
@@ -56,3 +57,31 @@ def load_table(
         return report
     finally:
         cur.close()
+
+
+def map_columns(
+    raw: RawTable,
+    report: LoadReport,
+    lookup: Mapping[str, str],
+    required: Iterable[str],
+    labels: Mapping[str, str] | None = None,
+    *,
+    warn_unknown: bool = False,
+) -> dict[str, int]:
+    """Which sheet column holds each field: the first heading that `lookup` (normalised heading ->
+    field) recognises. Adds a missing-column error for each `required` field not found (named by
+    `labels`, else in words), and with `warn_unknown` an unknown-column warning for other headings."""
+    columns: dict[str, int] = {}
+    for index, header in sorted(raw.headers.items()):
+        name = lookup.get(normalise_label(header))
+        if name and name not in columns:
+            columns[name] = index
+        elif warn_unknown:
+            report.add("unknown-column", f'Column {column_letter(index)} "{header}" was ignored.', severity=WARNING,
+                       sheet=raw.sheet, row=raw.header_row, column=header, column_letter=column_letter(index))
+    for name in required:
+        if name not in columns:
+            label = (labels or {}).get(name) or name.replace("_", " ").capitalize()
+            report.add("missing-column", f'The required column "{label}" is missing from the header row '
+                       f"(row {raw.header_row}).", sheet=raw.sheet, row=raw.header_row, column=label)
+    return columns
