@@ -68,21 +68,4 @@ st.caption(f"{area}, {view_params.period_label(period, grain)}: {widgets.count(l
 if rows.empty:
     st.info("No audits for this period and service area with these filters.")
 else:
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_config={
-            "audit_id": "Audit ID",
-            "audit_date": st.column_config.DateColumn("Date", format="DD MMM YYYY"),
-            "activity_type": "Activity",
-            "service_area": "Service area",
-            "team": "Team",
-            "theme": "Theme",
-            "worker": "Worker",
-            "auditor": "Auditor",
-            "final_grade": "Grade",
-            "supervision_grade": "Supervision",
-            "moderated": st.column_config.CheckboxColumn("Moderated"),
-            "feedback_given": st.column_config.CheckboxColumn("Feedback given"),
-        },
-    )
+    widgets.audit_table(rows)

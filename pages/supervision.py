@@ -89,20 +89,4 @@ st.subheader("The audits behind a team")
 team = st.selectbox("Team", teams["team"], key="sv_team")
 rows = ui.team_audits(view.scope, chosen, team)
 st.caption(f"{team}: {widgets.count(len(rows), 'audits')}.")
-st.dataframe(
-    rows,
-    hide_index=True,
-    column_config={
-        "audit_id": "Audit ID",
-        "audit_date": st.column_config.DateColumn("Date", format="DD MMM YYYY"),
-        "activity_type": "Activity",
-        "service_area": "Service area",
-        "team": "Team",
-        "theme": "Theme",
-        "worker": "Worker",
-        "auditor": "Auditor",
-        "final_grade": "Grade",
-        "supervision_grade": "Supervision",
-        "oversight_grade": "Management oversight",
-    },
-)
+widgets.audit_table(rows)

@@ -117,3 +117,27 @@ def domain_panel(frame: pd.DataFrame) -> None:
                 "pct": pct_column("Good or better"),
             },
         )
+
+
+_AUDIT_COLUMNS = {
+    "audit_id": "Audit ID",
+    "audit_date": st.column_config.DateColumn("Date", format="DD MMM YYYY"),
+    "activity_type": "Activity",
+    "service_area": "Service area",
+    "team": "Team",
+    "theme": "Theme",
+    "worker": "Worker",
+    "auditor": "Auditor",
+    "final_grade": "Grade",
+    "supervision_grade": "Supervision",
+    "oversight_grade": "Management oversight",
+    "moderated": st.column_config.CheckboxColumn("Moderated"),
+    "feedback_given": st.column_config.CheckboxColumn("Feedback given"),
+}
+
+
+def audit_table(rows: pd.DataFrame) -> None:
+    """The audits behind a number (a drill-down), with the same headings on every page."""
+    st.dataframe(
+        rows, hide_index=True, column_config={k: v for k, v in _AUDIT_COLUMNS.items() if k in rows.columns}
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -96,3 +97,37 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _make
+
+
+@pytest.fixture
+def fresh_caches() -> Iterator[None]:
+    """st.cache_resource and st.cache_data live as long as the process: a page test starts and ends
+    clean (clearing the resource cache also closes the app's connection, releasing the file)."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def app_copy(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, clear: tuple[str, ...] = ()
+) -> Path:
+    """A writable copy of the sample database for the app to open (no first-start loading, no demo
+    or council settings from the environment), with the tables in `clear` emptied first."""
+    path = tmp_path / "app.duckdb"
+    shutil.copyfile(sample_db, path)
+    if clear:
+        connection = db.connect(path)
+        try:
+            for table in clear:  # names from the tests themselves
+                connection.execute(f"delete from {table}")
+        finally:
+            connection.close()
+    monkeypatch.setenv("QA_INSIGHT_DB", str(path))
+    monkeypatch.setenv("QA_INSIGHT_SAMPLE_DATA", "0")
+    monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
+    monkeypatch.delenv("QA_INSIGHT_COUNCIL", raising=False)
+    return path

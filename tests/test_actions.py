@@ -4,8 +4,6 @@ duplicated), the qa_data queries on hand-computed trackers, the sample trackers,
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,8 +11,7 @@ from typing import Any
 import duckdb
 import openpyxl
 import pytest
-import streamlit as st
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, app_copy
 from streamlit.testing.v1 import AppTest
 
 import loaders
@@ -239,31 +236,13 @@ def test_sample_trackers_load_and_children_in_care_has_most_overdue(con: duckdb.
 
 
 # --- The page through AppTest ----------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the sample database that the app opens (no action tracker yet)."""
-    path = tmp_path / "app.duckdb"
-    shutil.copyfile(sample_db, path)
-    con = db.connect(path)
-    try:
-        con.execute("delete from actions")
-        con.execute("delete from action_snapshots")
-    finally:
-        con.close()
-    monkeypatch.setenv("QA_INSIGHT_DB", str(path))
-    monkeypatch.setenv("QA_INSIGHT_SAMPLE_DATA", "0")
-    monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
-    monkeypatch.delenv("QA_INSIGHT_COUNCIL", raising=False)
-    return path
+    return app_copy(sample_db, tmp_path, monkeypatch, clear=('actions', 'action_snapshots'))
 
 
 def actions_page() -> AppTest:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-import streamlit as st
-from conftest import HEADER, ROOT, good_row
+from conftest import HEADER, ROOT, app_copy, good_row
 from streamlit.testing.v1 import AppTest
 
 from qa_data import db
@@ -33,26 +31,13 @@ PREVIOUS_QUARTER = ("2026-07-01", "2026-09-30")
 Sql = Callable[..., Any]  # the `sql` fixture: sql(query, *params) -> first value
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    """st.cache_resource and st.cache_data live as long as the process: each test starts clean
-    (clearing the resource cache also closes the app's connection, releasing the file)."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the sample database that the app opens (no first-start loading)."""
-    path = tmp_path / "app.duckdb"
-    shutil.copyfile(sample_db, path)
-    monkeypatch.setenv("QA_INSIGHT_DB", str(path))
-    monkeypatch.setenv("QA_INSIGHT_SAMPLE_DATA", "0")
-    monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
-    return path
+    return app_copy(sample_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture

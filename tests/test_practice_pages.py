@@ -7,8 +7,6 @@ Oct 2026."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,8 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
-import streamlit as st
-from conftest import ROOT
+from conftest import ROOT, app_copy
 from streamlit.testing.v1 import AppTest
 
 from qa_data import db, practice
@@ -30,24 +27,13 @@ DEFAULT = AuditFilter(START, END)
 SCOPE = Scope.everything(user="test")
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the sample database that the app opens (no first-start loading)."""
-    path = tmp_path / "app.duckdb"
-    shutil.copyfile(sample_db, path)
-    monkeypatch.setenv("QA_INSIGHT_DB", str(path))
-    monkeypatch.setenv("QA_INSIGHT_SAMPLE_DATA", "0")
-    monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
-    return path
+    return app_copy(sample_db, tmp_path, monkeypatch)
 
 
 @pytest.fixture

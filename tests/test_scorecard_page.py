@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,9 +14,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
 from conftest import DATA as DATA_DIR
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, app_copy
 from streamlit.testing.v1 import AppTest
 
 import loaders
@@ -64,32 +61,14 @@ COMPARATORS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the sample database that the app opens, its sample KPI values and
     comparators removed: the audits set the sidebar's months, the tests load known KPI values."""
-    path = tmp_path / "app.duckdb"
-    shutil.copyfile(sample_db, path)
-    con = db.connect(path)
-    try:
-        con.execute("delete from kpi_values")
-        con.execute("delete from kpi_comparators")
-    finally:
-        con.close()
-    monkeypatch.setenv("QA_INSIGHT_DB", str(path))
-    monkeypatch.setenv("QA_INSIGHT_SAMPLE_DATA", "0")
-    monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
-    monkeypatch.delenv("QA_INSIGHT_COUNCIL", raising=False)
-    return path
+    return app_copy(sample_db, tmp_path, monkeypatch, clear=('kpi_values', 'kpi_comparators'))
 
 
 @pytest.fixture
