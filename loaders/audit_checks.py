@@ -297,6 +297,9 @@ class Checker:
         def col(name: str, default: str = "null") -> str:
             if name not in f:
                 return f"{default} as {name}"
+            if name == "reaudit_of":  # optional: a placeholder such as "-" or "N/A" means none
+                blanks = ", ".join(f"'{b}'" for b in sorted(cells.BLANKS))
+                return f"case when lower(s.{name}) in ({blanks}) then null else s.{name} end as {name}"
             if FIELD_BY_NAME[name].parse in ("id", "longtext"):
                 return f"s.{name} as {name}"
             return f"m_{name}.val as {name}"
@@ -317,10 +320,34 @@ class Checker:
                    {overall} as overall_grade, {col('moderated_grade')},
                    {final} as final_grade, {final} in ('Outstanding', 'Good') as good_or_better,
                    {col('worker_notified')}, {col('feedback_given')}, {col('feedback_date')},
-                   {col('strengths')}, {col('areas_for_development')}, {grades},
+                   {col('strengths')}, {col('areas_for_development')},
+                   {col('worker_reflection')}, {col('reaudit_of')}, {grades},
                    (select sheet from load_meta) as source_sheet, s._row as source_row
             from {source} as s {joins}
         """  # noqa: S608 - column names from audit_columns.FIELDS and vocab.DOMAINS; the sheet is bound
+
+    def reaudit_links(self) -> None:
+        """A re-audit names another audit: not itself (an error); one not in this file or the
+        database is a warning (the original may be loaded later)."""
+        index = self.layout.fields.get("reaudit_of")
+        if index is None:
+            return
+        self._row_issues(
+            "select source_row, audit_id from new_audits where reaudit_of = audit_id order by 1",
+            [], "reaudit-of-itself", index,
+            lambda v: f'Audit "{v}" is marked as a re-audit of itself; "Re-audit of" should name the '
+            "original audit's ID.",
+        )
+        self._row_issues(
+            "select source_row, reaudit_of from new_audits as n where reaudit_of is not null "
+            "and reaudit_of <> audit_id "
+            "and reaudit_of not in (select audit_id from new_audits) "
+            "and reaudit_of not in (select audit_id from audits) order by 1",
+            [], "unknown-original-audit", index,
+            lambda v: f'No audit "{v}" has been loaded, so this re-audit cannot be compared with it '
+            "yet. Check the ID, or load the original audit.",
+            severity=WARNING,
+        )
 
     def warnings(self) -> None:
         """Warnings that do not block a load. Read from the staged cells and the value maps (the

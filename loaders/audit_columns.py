@@ -92,6 +92,14 @@ FIELDS: tuple[Field, ...] = (
         "what needs to improve", "even better if", "worries", "area for development",
         "learning", "key areas for development",
     )),
+    Field("worker_reflection", "Worker reflection", "longtext", False, (
+        "worker reflection", "workers reflection", "social worker reflection", "social workers reflection",
+        "practitioner reflection", "practitioners reflection", "reflection", "reflections",
+    )),
+    Field("reaudit_of", "Re-audit of", "id", False, (
+        "re audit of", "reaudit of", "re audit of audit id", "original audit", "original audit id",
+        "original audit ref", "re audit original audit", "follow up of audit", "re audit of audit",
+    )),
 )
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)

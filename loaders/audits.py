@@ -89,7 +89,7 @@ _AUDIT_COLUMNS = (
     "audit_id", "activity_type", "audit_date", "service_area", "team", "worker", "auditor",
     "theme", "observation_setting", "child_ref", "overall_grade", "moderated_grade",
     "final_grade", "good_or_better", "worker_notified", "feedback_given", "feedback_date",
-    "strengths", "areas_for_development",
+    "strengths", "areas_for_development", "worker_reflection", "reaudit_of",
     *(f"{d.key}_grade" for d in vocab.DOMAINS),
     "source_sheet", "source_row",
 )
@@ -135,6 +135,9 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     if not report.valid:
         return
     checker.build()
+    checker.reaudit_links()
+    if not report.valid:
+        return
     checker.warnings()
     report.preview = checker.preview(PREVIEW_ROWS)
 

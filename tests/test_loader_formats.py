@@ -404,6 +404,7 @@ def test_filled_template_loads_with_no_issue(con: duckdb.DuckDBPyConnection, tmp
         "Direct work and voice of the child": "Outstanding",
         "Oversight of casework and decisions": "Requires improvement", "Supervision": "Inadequate",
         "Strengths": "Warm, child-centred visit.", "Areas for development": "Record the plan\nsooner.",
+        "Worker reflection": "I will write the plan up the same day.", "Re-audit of": None,
     }  # fmt: skip
     assert set(values) == set(letters)
     for header, value in values.items():
@@ -416,12 +417,12 @@ def test_filled_template_loads_with_no_issue(con: duckdb.DuckDBPyConnection, tmp
     row = con.execute(
         "select audit_id, activity_type, audit_date, service_area, observation_setting, child_ref, "
         "overall_grade, moderated_grade, final_grade, good_or_better, worker_notified, feedback_given, "
-        "feedback_date, strengths, areas_for_development, source_row from audits"
+        "feedback_date, strengths, areas_for_development, worker_reflection, reaudit_of, source_row from audits"
     ).fetchall()
     assert row == [(
         "TPL-1", "observation", date(2025, 5, 2), "Care Leavers", "Home visit", "C123456", "Good",
         "Outstanding", "Outstanding", True, True, False, date(2025, 5, 9), "Warm, child-centred visit.",
-        "Record the plan\nsooner.", 2,
+        "Record the plan\nsooner.", "I will write the plan up the same day.", None, 2,
     )]  # fmt: skip
     assert grade_rows(con) == [
         ("TPL-1", "direct_work", "Outstanding"), ("TPL-1", "oversight", "Requires improvement"),
