@@ -48,7 +48,7 @@ CASE_AUDIT_DOMAINS = ["Chronology", "Assessment", "Planning", "Recording"]
 HEADERS = [
     "Audit ID", "Activity type", "Date of audit", "Service area", "Team", "Social worker", "Auditor", "Theme",
     "Observation setting", "Worker notified", "Feedback given", "Feedback date", *CORE_DOMAINS,
-    *CASE_AUDIT_DOMAINS, "Overall grade", "Moderated grade", "Strengths", "Areas for development",
+    *CASE_AUDIT_DOMAINS, "Overall grade", "Moderated grade", "Strengths", "Areas for development", "Re-audit of",
 ]  # fmt: skip
 HEADER_VARIANTS = {
     "A": {"Audit ID": "AUDIT ID", "Date of audit": "audit date", "Service area": "Service",
@@ -188,7 +188,27 @@ def build_records() -> list[dict]:
             r["strengths"] = " ".join(rng.sample(cat.STRENGTHS, n_str))
             r["development"] = " ".join(rng.sample(cat.AREAS_FOR_DEVELOPMENT, n_dev))
         records.extend(rows)
+    _mark_reaudits(records)
     return records
+
+
+def _mark_reaudits(records: list[dict]) -> None:
+    """Some later case audits re-audit an earlier less-than-good case audit of the same area and theme,
+    3 to 9 months before (framework section 8). A separate random stream, so the activities and grades
+    above are the same with or without re-audits."""
+    rng = random.Random(cat.SEED + 8)
+    originals = [r for r in records if r["type"] == "Case audit" and r["overall"] >= 2]
+    taken: set[str] = set()
+    for r in records:
+        r["reaudit_of"] = None
+        if r["type"] != "Case audit" or r["month"] < 4 or rng.random() >= 0.3:
+            continue
+        earlier = [o for o in originals if o["area"] == r["area"] and o["theme"] == r["theme"]
+                   and 3 <= r["month"] - o["month"] <= 9 and o["id"] not in taken]
+        if earlier:
+            original = rng.choice(earlier)
+            taken.add(original["id"])
+            r["reaudit_of"] = original["id"]
 
 
 def _cells(rows: list[dict], layout: Layout, rng: random.Random) -> list[list[object]]:
@@ -221,7 +241,7 @@ def _cells(rows: list[dict], layout: Layout, rng: random.Random) -> list[list[ob
             r["id"], kind, date(r["date"]), spelling[r["team"]], r["team"], r["worker"], r["auditor"],
             r["theme"], r["setting"], "Yes" if r["notified"] else "No", "Yes" if r["feedback"] else "No",
             date(r["feedback_date"]), *domains, grade(r["overall"]), grade(r["moderated"]),
-            r["strengths"], r["development"],
+            r["strengths"], r["development"], r["reaudit_of"],
         ])  # fmt: skip
     return out
 
