@@ -173,10 +173,16 @@ def overdue_actions(
 
 
 def key_kpis(
-    con: duckdb.DuckDBPyConnection, *, scope: Scope, area: str | None, quarters: Quarters
+    con: duckdb.DuckDBPyConnection,
+    *,
+    scope: Scope,
+    area: str | None,
+    quarters: Quarters,
+    codes: Sequence[str] | None = KEY_KPIS,
 ) -> list[KpiFigure]:
-    """The KEY_KPIS for `area` (None: council-wide, only for a viewer who sees every area) with a
-    value in at least one of the quarters, from the scorecard as of each quarter's last month."""
+    """The KPIs `codes` (None: the whole catalogue, in its order) for `area` (None: council-wide, only
+    for a viewer who sees every area) with a value in at least one of the quarters, from the scorecard
+    as of each quarter's last month."""
     cards = {}
     for q in quarters.all:
         frame = scorecard.scorecard(con, scope=scope, month=periods.add_months(q, 2), area=area)
@@ -186,7 +192,7 @@ def key_kpis(
         cards[q] = {str(row["kpi_code"]): (row, bool(ok)) for (_, row), ok in zip(frame.iterrows(), in_quarter,
                                                                                   strict=True)}
     out = []
-    for code in KEY_KPIS:
+    for code in codes if codes is not None else list(cards[quarters.this]):
         if code not in cards[quarters.this]:
             continue
         picked = [cards[q][code] if cards[q][code][1] else None for q in quarters.all]
