@@ -1,0 +1,118 @@
+"""Command line: build the reports for scheduled runs.
+
+    python -m qa_data export {cabinet,qpc,sef} --period 2025-Q3 [--db FILE] --out FILE
+
+The period is a calendar quarter (2025-Q3 = Jul-Sep 2025) or a financial-year quarter (2025-26 Q2,
+the same months). The format follows --out's suffix: the Cabinet summary and the Q&PC pack as .xlsx
+or .pdf, the self-evaluation evidence as .docx. Reports are built for every service area.
+
+Exit status: 0 when the file was written; 1 when the period has no data (no audits, KPI values or
+survey answers in the quarter); 2 on a usage error (unknown period, wrong suffix, missing database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from qa_data import db, periods
+from qa_data.scope import Scope
+
+FORMATS: dict[str, tuple[str, ...]] = {"cabinet": (".xlsx", ".pdf"), "qpc": (".xlsx", ".pdf"), "sef": (".docx",)}
+# suffix -> (renderer module, function): the renderers lay a Report out; they never compute.
+RENDERERS = {".xlsx": ("qa_data.exports.xlsx", "render_xlsx"), ".pdf": ("qa_data.exports.pdf", "render_pdf"),
+             ".docx": ("qa_data.exports.docx", "render_docx")}
+
+
+class UsageError(Exception):
+    """A command the user must correct (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m qa_data", description=__doc__.split("\n\n")[0])
+    commands = p.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="build a report for a quarter")
+    export.add_argument("report", choices=sorted(FORMATS), help="cabinet: Cabinet key data summary; qpc: Q&PC pack; "
+                        "sef: ILACS self-evaluation evidence")
+    export.add_argument("--period", required=True, help="the quarter: 2025-Q3 or 2025-26 Q2")
+    export.add_argument("--db", metavar="FILE", help="database file (default: the app's, QA_INSIGHT_DB or "
+                        "data/qa_insight.duckdb)")
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx, .pdf or .docx)")
+    export.add_argument("--user", default=None, help="who is exporting (default: the login name)")
+    return p
+
+
+def _renderer(suffix: str) -> Callable[[Any], bytes]:
+    module_name, function = RENDERERS[suffix]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"this installation cannot write {suffix} files ({module_name} is missing)") from exc
+    render: Callable[[Any], bytes] = getattr(module, function)
+    return render
+
+
+def _builder(report: str) -> Callable[..., Any]:
+    module = importlib.import_module(f"qa_data.exports.{report}")
+    build: Callable[..., Any] = module.build
+    return build
+
+
+def export(report: str, *, period: str, out: str, db_path: str | None, user: str) -> Path:
+    """Build `report` for the quarter `period` from the database and write it to `out`.
+    Returns the path written. Raises UsageError (bad period, suffix or database) and
+    figures.NoDataError (nothing in the quarter)."""
+    try:
+        quarter = periods.parse_quarter(period)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    target = Path(out)
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS[report]:
+        given = suffix or "a file without a suffix"
+        raise UsageError(f"{report} is written as {' or '.join(FORMATS[report])}, not {given} (--out {out})")
+    source = Path(db_path) if db_path else db.default_db_path()
+    if not source.exists():
+        raise UsageError(f"no database at {source}")
+    try:
+        con = db.connect(source)
+    except duckdb.Error as exc:
+        raise UsageError(f"cannot open the database {source}: {exc}") from exc
+    try:
+        document = _builder(report)(con, scope=Scope.everything(user=user), quarter=quarter)
+    finally:
+        con.close()
+    data = _renderer(suffix)(document)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)  # never leave a half-written report where a scheduler looks for it
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    from qa_data.exports.figures import NoDataError
+
+    args = _parser().parse_args(argv)
+    try:
+        written = export(args.report, period=args.period, out=args.out, db_path=args.db,
+                         user=args.user or getpass.getuser())
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except NoDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
