@@ -1,0 +1,345 @@
+"""The reports' content (format-free `Report` objects): every number checked against plain SQL over the
+tables, for the quarter, the previous quarter and the same quarter last year; scope; no child or
+worker data in the Cabinet summary; small-number suppression on a planted database; the Q&PC pack
+and the self-evaluation evidence; commentary storage."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import exports_fallback
+import pytest
+
+exports_fallback.install()
+
+from qa_data import commentary, db, periods  # noqa: E402
+from qa_data.exports import cabinet, figures, qpc, sef  # noqa: E402
+from qa_data.exports.model import SUPPRESSED, Chart, Paragraph, Report, Table  # noqa: E402
+from qa_data.scope import Scope  # noqa: E402
+from qa_data.vocab import SERVICE_AREAS  # noqa: E402
+
+Q3_2026 = date(2026, 7, 1)  # the sample data's latest full quarter
+QUARTERS = {"this": date(2026, 7, 1), "previous": date(2026, 4, 1), "last_year": date(2025, 7, 1)}
+EVERYONE = Scope.everything(user="analyst")
+FRONT_DOOR = Scope(service_areas=("Front Door",), user="hos-front-door")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One writable copy of the sample database for this module's read-only checks."""
+    path = tmp_path_factory.mktemp("exports") / "sample.duckdb"
+    shutil.copyfile(sample_db, path)
+    connection = db.connect(path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def report(sample: duckdb.DuckDBPyConnection) -> Report:
+    return cabinet.build(sample, scope=EVERYONE, quarter=date(2026, 8, 15))
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> tuple[Any, ...]:
+    row = con.execute(sql, list(params)).fetchone()
+    assert row is not None
+    return row
+
+
+def tables(section_blocks: tuple[Any, ...]) -> dict[str, Table]:
+    return {b.title: b for b in section_blocks if isinstance(b, Table)}
+
+
+def strings(report: Report) -> list[str]:
+    """Every piece of text a reader could see in the report."""
+    out = [report.title, report.period_label, report.data_as_of, report.filters, report.marking]
+    for section in report.sections:
+        out += [section.title, section.sheet_name or ""]
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                out.append(block.text)
+            elif isinstance(block, Table):
+                out += [block.title, block.note, *(c.name for c in block.columns)]
+                out += [str(v) for row in block.rows for v in row if v is not None]
+            elif isinstance(block, Chart):
+                out += [block.title, block.y_title, *block.categories, *(s.name for s in block.series)]
+    return out
+
+
+def audit_counts(con: duckdb.DuckDBPyConnection, area: str | None, quarter: date) -> tuple[int, int]:
+    """(audits, good or better) straight from the audits table."""
+    row = one(
+        con,
+        "select count(*), count(*) filter (where final_grade in ('Outstanding', 'Good')) from audits "
+        "where (? is null or service_area = ?) and audit_date >= ? and audit_date < ?",
+        area, area, quarter, periods.add_months(quarter, 3),
+    )
+    return int(row[0]), int(row[1])
+
+
+def check_count(shown: Any, actual: int, small_in_grid: bool) -> None:
+    """A published count is the true count, or "c" when it is 1-5 (always) or protects one."""
+    if 1 <= actual <= 5:
+        assert shown == SUPPRESSED
+    elif shown == SUPPRESSED:
+        assert small_in_grid, "suppressed with no small number to protect"
+    else:
+        assert shown == actual
+
+
+# --- Cabinet: numbers --------------------------------------------------------------------------------
+
+
+def test_cabinet_audit_figures_equal_sql_for_every_area_and_quarter(
+    sample: duckdb.DuckDBPyConnection, report: Report
+) -> None:
+    assert report.period_label == "Jul-Sep 2026 (Q2 2026-27)"
+    summary = tables(report.sections[0].blocks)["Audits: % good or better"]
+    assert [r[0] for r in summary.rows] == [*SERVICE_AREAS, "Council-wide"]
+    for key, q in QUARTERS.items():
+        truth = {a: audit_counts(sample, a, q) for a in SERVICE_AREAS}
+        truth["Council-wide"] = audit_counts(sample, None, q)
+        small = any(1 <= v <= 5 for n, g in truth.values() for v in (n, g, n - g))
+        for section in report.sections[1:]:
+            n, g = truth[section.title]
+            row = next(r for r in tables(section.blocks)["Audits: % good or better"].rows
+                       if r[0] == periods.quarter_label(q))
+            check_count(row[1], n, small)
+            check_count(row[2], g, small)
+            if row[1] != SUPPRESSED and row[2] != SUPPRESSED and n:
+                assert row[3] == round(100 * g / n, 1)
+            else:
+                assert row[3] in (SUPPRESSED, None)
+        pct_column = {"this": 3, "previous": 4, "last_year": 5}[key]
+        for row in summary.rows:
+            n, g = truth[row[0]]
+            if key == "this":
+                check_count(row[1], n, small)
+                check_count(row[2], g, small)
+            if row[pct_column] != SUPPRESSED:
+                assert row[pct_column] == (round(100 * g / n, 1) if n else None)
+    # The council-wide line of the sample's Jul-Sep 2026, as the Overview shows it.
+    assert summary.rows[-1][1:4] == (198, 127, 64.1)
+
+
+def test_cabinet_kpis_equal_sql_with_target_benchmarks_and_rag(
+    sample: duckdb.DuckDBPyConnection, report: Report
+) -> None:
+    kpi_table = tables(report.sections[0].blocks)["Key performance indicators"]
+    codes = {name: code for code, name in sample.execute("select kpi_code, name from kpis").fetchall()}
+    assert [codes[r[1]] for r in kpi_table.rows] == [
+        "re_referrals", "assessments_45wd", "repeat_cp_plans", "cp_visits_in_timescale", "cla_3_placements"]
+    for row in kpi_table.rows:
+        code = codes[row[1]]
+        for column, q in zip((3, 4, 5), QUARTERS.values(), strict=True):
+            found = sample.execute(
+                "select value, numerator, denominator from kpi_values where kpi_code = ? and service_area is null "
+                "and team is null and period_month between ? and ? "
+                "order by period_month desc, (source = 'annex_a') desc limit 1",
+                [code, q, periods.add_months(q, 2)],
+            ).fetchone()
+            if found is None:
+                assert row[column] is None
+            elif found[2] is not None and any(v is not None and 1 <= v <= 5 for v in found[1:]):
+                assert row[column] == SUPPRESSED
+            else:
+                assert row[column] == round(found[0], 1)
+        target, amber, direction = one(sample, "select target, amber_tolerance, direction from kpis where kpi_code = ?",
+                                       code)
+        assert row[2] == direction and row[6] == target
+        for column, comparator in ((7, "Statistical neighbours"), (8, "England")):
+            published = sample.execute(
+                "select value from kpi_comparators where kpi_code = ? and comparator = ? order by year desc limit 1",
+                [code, comparator]).fetchone()
+            assert row[column] == (published[0] if published else None)
+        value = row[3]
+        shortfall = (target - value) if direction == "higher" else (value - target)
+        assert row[9] == ("Green" if shortfall <= 0 else "Amber" if shortfall <= amber else "Red")
+    # Re-referrals in Jul-Sep 2026: September's value, 13 of 72 (annex_a wins over the extract).
+    assert kpi_table.rows[0][3] == 18.1
+
+
+def test_cabinet_voice_and_overdue_actions_equal_sql(sample: duckdb.DuckDBPyConnection, report: Report) -> None:
+    summary = tables(report.sections[0].blocks)
+    voice = summary["What children and families say: % positive survey answers"]
+    overdue = summary["Overdue actions at quarter end"]
+    for key, q in QUARTERS.items():
+        end = periods.quarter_end(q)
+        truth = {a: one(sample, "select count(*), count(*) filter (where positive) from survey_answers "
+                        "where service_area = ? and response_date between ? and ?", a, q, end) for a in SERVICE_AREAS}
+        truth["Council-wide"] = (sum(t[0] for t in truth.values()), sum(t[1] for t in truth.values()))
+        small = any(1 <= v <= 5 for n, p in truth.values() for v in (n, p, n - p))
+        for row in voice.rows:
+            n, p = truth[row[0]]
+            if key == "this":
+                check_count(row[1], n, small)
+                check_count(row[2], p, small)
+            column = {"this": 3, "previous": 4, "last_year": 5}[key]
+            if row[column] != SUPPRESSED:
+                assert row[column] == (round(100 * p / n, 1) if n else None)
+        snapshot = one(sample, "select max(snapshot_date) from action_snapshots where snapshot_date between ? and ?",
+                       q, end)[0]
+        column = list(QUARTERS).index(key) + 1
+        if snapshot is None:
+            assert all(row[column] is None for row in overdue.rows)
+            continue
+        counts = {a: one(sample, "select count(*) from actions where snapshot_date = ? and service_area = ? "
+                         "and status <> 'Completed' and due_date < ?", snapshot, a, end)[0] for a in SERVICE_AREAS}
+        counts["Council-wide"] = sum(counts.values())
+        small = any(1 <= v <= 5 for v in counts.values())
+        for row in overdue.rows:
+            check_count(row[column], counts[row[0]], small)
+    assert one(sample, "select count(*) from survey_answers where response_date between ? and ?",
+               date(2026, 7, 1), date(2026, 9, 30))[0] == voice.rows[-1][1] == 264
+
+
+def test_cabinet_sections_charts_and_sheets(report: Report) -> None:
+    assert [s.title for s in report.sections] == ["Summary", *SERVICE_AREAS]
+    assert [s.sheet_name for s in report.sections] == [
+        "Summary", "Front Door", "CIN and CP", "Adolescents", "Children in Care", "Permanence", "Care Leavers",
+        "QA Unit"]
+    charts = [b for b in report.sections[0].blocks if isinstance(b, Chart)]
+    assert [c.title for c in charts] == ["% of audits good or better by service area", "Key indicators against target"]
+    audit_table = tables(report.sections[0].blocks)["Audits: % good or better"]
+    by_quarter = {s.name: s.values for s in charts[0].series}
+    assert list(by_quarter) == ["Jul-Sep 2026", "Apr-Jun 2026", "Jul-Sep 2025"]
+    shown = [r[3] for r in audit_table.rows]
+    assert list(by_quarter["Jul-Sep 2026"]) == [v if v != SUPPRESSED else None for v in shown]
+    assert all(any(isinstance(b, Chart) for b in s.blocks) for s in report.sections[1:])
+    assert report.marking.startswith("OFFICIAL") and report.filters == "All service areas"
+
+
+def test_a_viewer_scoped_to_one_area_gets_only_that_area(sample: duckdb.DuckDBPyConnection) -> None:
+    mine = cabinet.build(sample, scope=FRONT_DOOR, quarter=Q3_2026)
+    assert [s.title for s in mine.sections] == ["Summary", "Front Door"]
+    assert mine.filters == "Service areas: Front Door"
+    summary = tables(mine.sections[0].blocks)
+    for title, table in summary.items():
+        assert [r[0] for r in table.rows][:1] == ["Front Door"], title
+        assert {r[0] for r in table.rows} <= {"Front Door", "All areas in scope"}, title
+    kpis = summary["Key performance indicators"]  # the area's own values, never council-wide
+    assert [r[1] for r in kpis.rows] == [
+        "Re-referrals within 12 months", "Assessments completed within 45 working days"]
+    others = set(SERVICE_AREAS) - {"Front Door"}
+    assert not [s for s in strings(mine) if s in others]
+    n, g = audit_counts(sample, "Front Door", Q3_2026)
+    assert summary["Audits: % good or better"].rows[0][1:3] == (n, g) == (34, 26)
+
+
+def test_no_child_id_worker_or_team_in_the_cabinet_summary(sample_con: duckdb.DuckDBPyConnection) -> None:
+    sample_con.execute("update audits set child_ref = 'CH' || lpad(substr(audit_id, 9), 6, '0')")
+    sample_con.execute("insert into survey_comments select survey, response_id, respondent_type, service_area, "
+                       "response_date, 'free text', 'My worker Zed Quill never calls', source_row, load_id "
+                       "from survey_answers limit 1")
+    built = cabinet.build(sample_con, scope=EVERYONE, quarter=Q3_2026)
+    text = "\n".join(strings(built))
+    people = sample_con.execute(
+        "select distinct v from (select worker as v from audits union all select auditor from audits "
+        "union all select team from audits union all select child_ref from audits union all select owner "
+        "from actions) where v is not null").fetchall()
+    assert len(people) > 100
+    leaked = [p for (p,) in people if p in text]
+    assert leaked == []
+    assert "Zed Quill" not in text and "NB-" not in text and "ACT-" not in text
+
+
+# --- Cabinet: suppression ----------------------------------------------------------------------------
+
+
+def plant_audits(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, date, str]]) -> None:
+    """Audits (service area, date, final grade) written straight to the table."""
+    for i, (area, day, grade) in enumerate(rows):
+        con.execute(
+            "insert into audits (audit_id, activity_type, audit_date, service_area, team, worker, overall_grade, "
+            "final_grade, good_or_better, load_id) values (?, 'case_audit', ?, ?, 'Team A', 'Pat Small', ?, ?, ?, 'L')",
+            [f"P-{i}", day, area, grade, grade, grade in ("Outstanding", "Good")],
+        )
+
+
+def test_small_numbers_are_suppressed_with_secondary_suppression(con: duckdb.DuckDBPyConnection) -> None:
+    day = date(2026, 8, 3)
+    plant_audits(con, [("Front Door", day, "Good")] * 2 + [("Front Door", day, "Inadequate")]
+                 + [("Children in Care", day, "Good")] * 15 + [("Children in Care", day, "Requires improvement")] * 9
+                 + [("Permanence", day, "Good")] * 30 + [("Permanence", day, "Inadequate")] * 12)
+    built = cabinet.build(con, scope=EVERYONE, quarter=day)
+    table = tables(built.sections[0].blocks)["Audits: % good or better"]
+    rows = {r[0]: r for r in table.rows}
+    assert rows["Front Door"][1:4] == (SUPPRESSED, SUPPRESSED, SUPPRESSED)  # 3 audits, 2 good: all hidden
+    assert rows["Vulnerable Adolescents"][1:4] == (0, 0, None)  # zero is shown as 0
+    # No published total lets a lone "c" be worked back: every column with a total has 0 or 2+ hidden.
+    for column in (1, 2):
+        hidden = [r[0] for r in table.rows if r[column] == SUPPRESSED]
+        assert len(hidden) != 1, (column, hidden)
+        shown = [r[column] for r in table.rows[:-1] if r[column] != SUPPRESSED]
+        if table.rows[-1][column] != SUPPRESSED and len(hidden) == 0:
+            assert sum(shown) == table.rows[-1][column]
+    # A percentage on a suppressed base or count is suppressed.
+    for row in table.rows:
+        if SUPPRESSED in (row[1], row[2]):
+            assert row[3] == SUPPRESSED
+    # Area sections show exactly the summary's published values.
+    for section in built.sections[1:]:
+        this = tables(section.blocks)["Audits: % good or better"].rows[0]
+        assert this[1:4] == rows[section.title][1:4]
+    assert rows["Permanence"][1:4] in ((42, 30, 71.4), (SUPPRESSED, SUPPRESSED, SUPPRESSED),
+                                       (42, SUPPRESSED, SUPPRESSED), (SUPPRESSED, 30, SUPPRESSED))
+    assert "c = a count from 1 to 5" in table.note
+
+
+def test_a_quarter_with_nothing_in_it_is_refused(sample: duckdb.DuckDBPyConnection) -> None:
+    for module in (cabinet, qpc, sef):
+        with pytest.raises(figures.NoDataError, match="no data for Jul-Sep 2023"):
+            module.build(sample, scope=EVERYONE, quarter=date(2023, 7, 1))  # type: ignore[attr-defined]
+    with pytest.raises(figures.NoDataError):  # the data is elsewhere, not in this viewer's scope
+        cabinet.build(sample, scope=Scope(service_areas=(), user="nobody"), quarter=Q3_2026)
+
+
+# --- Commentary --------------------------------------------------------------------------------------
+
+
+def test_commentary_round_trip_and_in_the_cabinet(sample_con: duckdb.DuckDBPyConnection) -> None:
+    write = {"scope": EVERYONE, "report": "cabinet", "quarter": date(2026, 9, 30)}
+    commentary.set_commentary(sample_con, **write, service_area="Front Door", field="audits",
+                              text="First draft", now=datetime(2026, 10, 1, 9, 0))
+    commentary.set_commentary(sample_con, scope=FRONT_DOOR, report="cabinet", quarter=Q3_2026,
+                              service_area="Front Door", field="audits", text="  Re-referral audits improved.  ")
+    commentary.set_commentary(sample_con, **write, service_area=commentary.COUNCIL_WIDE, field="headline",
+                              text="Practice is steady.")
+    saved = commentary.get_commentary(sample_con, scope=EVERYONE, report="cabinet", quarter=Q3_2026)
+    assert {k: (c.text, c.written_by) for k, c in saved.items()} == {
+        ("Front Door", "audits"): ("Re-referral audits improved.", "hos-front-door"),
+        ("Council-wide", "headline"): ("Practice is steady.", "analyst"),
+    }
+    assert one(sample_con, "select count(*) from report_commentary")[0] == 2
+    # The Front Door head of service does not read council-wide commentary.
+    assert list(commentary.get_commentary(sample_con, scope=FRONT_DOOR, report="cabinet", quarter=Q3_2026)) == [
+        ("Front Door", "audits")]
+    assert commentary.get_commentary(sample_con, scope=EVERYONE, report="cabinet", quarter=date(2026, 4, 1)) == {}
+
+    built = cabinet.build(sample_con, scope=EVERYONE, quarter=Q3_2026)
+    notes = {s.title: [b.text for b in s.blocks if isinstance(b, Paragraph) and b.style == "commentary"]
+             for s in built.sections}
+    assert notes["Summary"] == ["Practice is steady."]
+    assert notes["Front Door"] == ["Re-referral audits improved."]
+    assert notes["Permanence"] == []
+
+    commentary.set_commentary(sample_con, **write, service_area="Front Door", field="audits", text="  ")
+    assert one(sample_con, "select count(*) from report_commentary")[0] == 1
+
+
+def test_commentary_outside_the_writers_scope_is_refused(sample_con: duckdb.DuckDBPyConnection) -> None:
+    for area in ("Permanence", commentary.COUNCIL_WIDE):
+        with pytest.raises(commentary.CommentaryRefused):
+            commentary.set_commentary(sample_con, scope=FRONT_DOOR, report="cabinet", quarter=Q3_2026,
+                                      service_area=area, field="headline", text="Not mine to say")
+    with pytest.raises(ValueError, match="field"):
+        commentary.set_commentary(sample_con, scope=EVERYONE, report="cabinet", quarter=Q3_2026,
+                                  service_area="Front Door", field="gossip", text="x")
+    with pytest.raises(ValueError, match="unknown service area"):
+        commentary.set_commentary(sample_con, scope=EVERYONE, report="cabinet", quarter=Q3_2026,
+                                  service_area="Narnia", field="headline", text="x")
+    assert one(sample_con, "select count(*) from report_commentary")[0] == 0
