@@ -343,3 +343,165 @@ def test_commentary_outside_the_writers_scope_is_refused(sample_con: duckdb.Duck
         commentary.set_commentary(sample_con, scope=EVERYONE, report="cabinet", quarter=Q3_2026,
                                   service_area="Narnia", field="headline", text="x")
     assert one(sample_con, "select count(*) from report_commentary")[0] == 0
+
+
+# --- Q&PC pack ---------------------------------------------------------------------------------------
+
+
+def plant_plan(con: duckdb.DuckDBPyConnection) -> str:
+    """Two plan lines for Jul 2026 in Front Door: a theme done that month (typed in another case) and one
+    nobody did; and one for next year (for the self-evaluation). Returns the done theme."""
+    theme = one(con, "select theme from audits where service_area = 'Front Door' and activity_type = 'case_audit' "
+                "and audit_date between '2026-07-01' and '2026-07-31' group by theme order by count(*) desc, theme "
+                "limit 1")[0]
+    con.executemany(
+        "insert into audit_plan (plan_month, service_area, activity_type, theme, planned, load_id) "
+        "values (?, ?, ?, ?, ?, 'L')",
+        [[date(2026, 7, 1), "Front Door", "case_audit", theme.upper(), 4],
+         [date(2026, 8, 1), "Front Door", "dip_sample", "Nothing done", 3],
+         [date(2027, 2, 1), "Front Door", "observation", "Home visits", 6],
+         [date(2027, 11, 1), "Front Door", "observation", "Beyond the year", 9]],
+    )
+    return str(theme)
+
+
+def test_qpc_activity_and_delivery_against_plan_equal_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
+    theme = plant_plan(sample_con)
+    pack = qpc.build(sample_con, scope=EVERYONE, quarter=Q3_2026)
+    assert pack.marking.startswith("OFFICIAL-SENSITIVE") and "restricted" in pack.marking
+    found = tables(pack.sections[0].blocks)
+    activity = found["Activities completed, Jul-Sep 2026"]
+    for row in activity.rows[:-1]:
+        by_type = dict(sample_con.execute(
+            "select activity_type, count(*) from audits where service_area = ? and audit_date between ? and ? "
+            "group by all", [row[0], date(2026, 7, 1), date(2026, 9, 30)]).fetchall())
+        assert row[1:] == (by_type.get("case_audit", 0), by_type.get("dip_sample", 0), by_type.get("observation", 0),
+                           sum(by_type.values()))
+    assert activity.rows[-1][-1] == 198
+    done = one(sample_con, "select count(*) from audits where service_area = 'Front Door' and activity_type = "
+               "'case_audit' and lower(theme) = lower(?) and audit_date between '2026-07-01' and '2026-07-31'",
+               theme)[0]
+    assert done > 0
+    assert found["Delivered against plan"].rows == (
+        ("Front Door", "Case audit", theme.upper(), 4, done, round(100 * min(done, 4) / 4, 1)),
+        ("Front Door", "Dip sample", "Nothing done", 3, 0, 0.0),
+    )
+
+
+def test_qpc_grade_trends_findings_actions_and_reaudits_equal_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
+    top = one(sample_con, "select theme from audits where audit_date between '2026-07-01' and '2026-09-30' "
+              "group by theme order by count(*) desc, theme limit 1")[0]
+    sample_con.execute("update audits set strengths = 'Harpreet Bradley built a warm relationship with the family.' "
+                       "where audit_id in (select audit_id from audits where theme = ? and audit_date between "
+                       "'2026-07-01' and '2026-09-30' order by audit_id offset 2)", [top])
+    pack = qpc.build(sample_con, scope=EVERYONE, quarter=Q3_2026)
+    sections = {s.title: tables(s.blocks) for s in pack.sections}
+
+    trend = sections["Grade trends"]["% of audits good or better by quarter"]
+    assert [c.name for c in trend.columns][1:] == [f"% {q}" for q in (
+        "Apr-Jun 2025", "Jul-Sep 2025", "Oct-Dec 2025", "Jan-Mar 2026", "Apr-Jun 2026", "Jul-Sep 2026")]
+    starts = [periods.add_months(date(2025, 4, 1), 3 * i) for i in range(6)]
+    for row in trend.rows:
+        for q, shown in zip(starts, row[1:], strict=True):
+            n, g = audit_counts(sample_con, None if row[0] == "All areas" else row[0], q)
+            assert shown == (round(100 * g / n, 1) if n else None)
+
+    strengths = sections["Strengths and areas for development"]["Strengths: the 5 themes noted most"]
+    expected = sample_con.execute(
+        "select theme, count(*) from audits where audit_date between '2026-07-01' and '2026-09-30' "
+        "and strengths is not null group by theme order by count(*) desc, theme limit 5").fetchall()
+    assert [r[:2] for r in strengths.rows] == expected
+    for theme, _, examples in strengths.rows:
+        statements = {s for (s,) in sample_con.execute(
+            "select strengths from audits where theme = ? and audit_date between '2026-07-01' and '2026-09-30'",
+            [theme]).fetchall()}
+        quoted = examples.split("\n")
+        assert 1 <= len(quoted) <= 3 and set(quoted) <= statements
+    names = {n for (n,) in sample_con.execute("select worker from audits union select auditor from audits").fetchall()}
+    text = "\n".join(strings(pack))
+    assert [n for n in names if n in text] == []  # the planted statement is the commonest, yet never quoted
+    markers = sections["Strengths and areas for development"]["By quality marker"]
+    for label, column in (("Children safeguarded, thresholds appropriate", "safeguarding_grade"),
+                          ("Supervision", "supervision_grade")):
+        graded, good = one(sample_con, f"select count({column}), count(*) filter (where {column} in "
+                           "('Outstanding', 'Good')) from audits "
+                           "where audit_date between '2026-07-01' and '2026-09-30'")
+        assert next(r for r in markers.rows if r[0] == label)[1:3] == (graded, good)
+
+    due = sections["Actions due and overdue"]["Actions due in the quarter"]
+    for row in due.rows[:-1]:
+        assert row[1:] == one(
+            sample_con, "select count(*), count(*) filter (where status = 'Completed'), count(*) filter (where status "
+            "<> 'Completed'), count(*) filter (where status <> 'Completed' and due_date < '2026-09-30') from actions "
+            "where snapshot_date = '2026-09-30' and service_area = ? and due_date between '2026-07-01' and "
+            "'2026-09-30'", row[0])
+    overdue = sections["Actions due and overdue"]["Actions overdue at 30 Sep 2026"]
+    assert [r[0] for r in overdue.rows] == [a for (a,) in sample_con.execute(
+        "select action_id from actions where snapshot_date = '2026-09-30' and status <> 'Completed' and "
+        "due_date < '2026-09-30' order by due_date, action_id").fetchall()]
+
+    reaudits = sections["Re-audits"]["Re-audits: grades before and after"]
+    assert [(r[0], r[3], r[5], r[7]) for r in reaudits.rows] == sample_con.execute(
+        "select r.audit_id, o.audit_id, o.final_grade, r.final_grade from audits as r join audits as o "
+        "on o.audit_id = r.reaudit_of where r.audit_date between '2026-07-01' and '2026-09-30' "
+        "order by r.audit_date, r.audit_id").fetchall()
+    assert len(reaudits.rows) == 16
+
+
+# --- ILACS self-evaluation evidence ------------------------------------------------------------------
+
+
+def test_sef_answers_the_three_questions_with_numbers_from_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
+    plant_plan(sample_con)
+    evidence = sef.build(sample_con, scope=FRONT_DOOR, quarter=Q3_2026)
+    assert [s.title for s in evidence.sections] == ["About this evidence", "Front Door"]
+    blocks = evidence.sections[1].blocks
+    headings = [b.text for b in blocks if isinstance(b, Paragraph) and b.style == "heading"]
+    assert headings == ["What we know", "How we know it", "Our plans for the next 12 months"]
+    prose = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
+    found = tables(blocks)
+    window = (date(2025, 10, 1), date(2026, 9, 30))
+
+    grades = dict(sample_con.execute("select final_grade, count(*) from audits where service_area = 'Front Door' "
+                                     "and audit_date between ? and ? group by all", list(window)).fetchall())
+    assert {r[0]: r[1] for r in found["Grades, 12 months to Sep 2026"].rows} == {
+        g: grades.get(g, 0) for g in ("Outstanding", "Good", "Requires improvement", "Inadequate")}
+    total, good = sum(grades.values()), grades.get("Outstanding", 0) + grades.get("Good", 0)
+    assert f"we completed {total} quality activities in Front Door; {good} ({100 * good / total:.0f}%)" in prose
+
+    kinds = dict(sample_con.execute("select activity_type, count(*) from audits where service_area = 'Front Door' "
+                                    "and audit_date between ? and ? group by all", list(window)).fetchall())
+    assert (f"We audited {kinds['case_audit']} cases in full, dip-sampled {kinds['dip_sample']} more and observed "
+            f"practice {kinds['observation']} times in Front Door") in prose
+
+    for code, row in zip(("assessments_45wd", "re_referrals"), found["Indicators against benchmarks"].rows,
+                         strict=True):
+        value = one(sample_con, "select value from kpi_values where kpi_code = ? and service_area = 'Front Door' "
+                    "and team is null and period_month = '2026-09-01' order by (source = 'annex_a') desc limit 1",
+                    code)[0]
+        assert row[1] == round(value, 1)
+
+    surveys = found["Surveys and responses"]
+    assert [r[:3] for r in surveys.rows] == sample_con.execute(
+        "select survey, count(distinct response_id), count(*) from survey_answers where service_area = 'Front Door' "
+        "and response_date between ? and ? group by survey order by survey", list(window)).fetchall()
+    kinds_loaded = {r[0] for r in found["Data sources and their dates (latest load of each)"].rows}
+    assert {"Audit returns", "KPI extracts", "Surveys", "Action tracker"} <= kinds_loaded
+
+    open_actions = sample_con.execute("select action_id from actions where snapshot_date = '2026-09-30' and "
+                                      "service_area = 'Front Door' and status <> 'Completed' "
+                                      "order by due_date, action_id").fetchall()
+    assert [r[0] for r in found["Open actions"].rows] == [a for (a,) in open_actions]
+    assert f"{len(open_actions)} actions from our audits and reviews were open in Front Door" in prose
+    # Planned: Oct 2026 to Sep 2027 only (the Jul/Aug 2026 lines are past, Nov 2027 is beyond the year).
+    assert found["Audits planned for the next 12 months"].rows == (
+        ("Feb 2027", "Practice observation", "Home visits", 6),)
+    assert "we plan 6 quality activities in Front Door" in prose
+
+
+def test_every_report_covers_every_area_in_scope(sample: duckdb.DuckDBPyConnection) -> None:
+    pack = qpc.build(sample, scope=FRONT_DOOR, quarter=Q3_2026)
+    assert all({r[0] for r in t.rows} <= {"Front Door", "All areas"}
+               for s in pack.sections for t in tables(s.blocks).values() if t.columns[0].name == "Service area")
+    assert [s.title for s in sef.build(sample, scope=EVERYONE, quarter=Q3_2026).sections] == [
+        "About this evidence", *SERVICE_AREAS]
