@@ -43,9 +43,13 @@ def _suppress_percent(pct: float | None, base: int | str | None) -> float | str 
 
 def install() -> bool:
     """Install the stand-in if the real module is missing; True when the stand-in is in use."""
+    loaded = sys.modules.get("qa_data.exports.suppression")
+    if loaded is not None:
+        return bool(getattr(loaded, "STAND_IN", False))
     if importlib.util.find_spec("qa_data.exports.suppression") is not None:
         return False
     module = types.ModuleType("qa_data.exports.suppression")
+    module.STAND_IN = True  # type: ignore[attr-defined]
     module.suppress_counts = _suppress_counts  # type: ignore[attr-defined]
     module.suppress_percent = _suppress_percent  # type: ignore[attr-defined]
     sys.modules["qa_data.exports.suppression"] = module

@@ -14,7 +14,7 @@ import duckdb
 import exports_fallback
 import pytest
 
-FALLBACK = exports_fallback.install()
+exports_fallback.install()
 
 from qa_data import db  # noqa: E402
 from qa_data.__main__ import main  # noqa: E402
@@ -90,8 +90,6 @@ def test_an_unknown_report_is_refused_by_argparse(capsys: pytest.CaptureFixture[
     assert exit_.value.code == 2 and "invalid choice: 'minutes'" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(FALLBACK, reason="qa_data.exports.suppression not merged yet (branch wip-render): a separate "
-                    "process cannot use the tests' stand-in")
 def test_the_module_runs_as_a_command(sample_file: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "qa_data", "export", "cabinet", "--period", "2023-Q3", "--db", str(sample_file),
