@@ -117,7 +117,7 @@ def build(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> Rep
             note="Blank: no action tracker for that quarter. " + SUPPRESSION_NOTE,
         ),
     ]
-    sections = [Section("Summary", tuple(summary), sheet_name="Summary")]
+    sections = [Section("Summary", tuple(summary))]  # no sheet name: Excel puts it on the title sheet
     for area in areas:
         blocks: list[Block] = [*note(area, "headline")]
         blocks += [

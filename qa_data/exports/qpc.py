@@ -35,7 +35,7 @@ def build(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> Rep
     label = periods.quarter_label(qs.this)
     names = figures.people_names(con)
     sections = [
-        Section("Activity against plan", tuple(_delivery(con, scope, qs, label)), sheet_name="Activity"),
+        Section("Activity against plan", tuple(_delivery(con, scope, qs, label))),  # on the title sheet
         Section("Grade trends", tuple(_trends(con, scope, qs)), sheet_name="Grade trends"),
         Section("Strengths and areas for development", tuple(_findings(con, scope, qs, names)),
                 sheet_name="Findings"),
