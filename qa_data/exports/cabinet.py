@@ -74,12 +74,11 @@ def build(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> Rep
                   f"same quarter last year ({labels[2]})."),
         *note(commentary.COUNCIL_WIDE, "headline"),
         Table(
-            (Column("Service area"), Column(f"Audits {labels[0]}", "count"), Column("Good or better", "count"),
-             Column(f"% good or better {labels[0]}", "percent"), Column(f"% {labels[1]}", "percent"),
-             Column(f"% {labels[2]}", "percent")),
+            (Column("Service area"), Column("Audits", "count"), Column("Good or better", "count"),
+             *(Column(f"% {label}", "percent") for label in labels)),
             tuple((area_name(k), *pub_audit[qs.this][k], pub_audit[qs.previous][k][2], pub_audit[qs.last_year][k][2])
                   for k in keys),
-            title="Audits: % good or better", note=SUPPRESSION_NOTE,
+            title="Audits: % good or better", note=f"Audits and good or better: {labels[0]}. " + SUPPRESSION_NOTE,
         ),
         Chart(
             "% of audits good or better by service area", "bar",
@@ -92,7 +91,7 @@ def build(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> Rep
     kpi_rows = [("Council-wide", k) for k in council_kpis] or [(a, k) for a in areas for k in area_kpis[a]]
     if kpi_rows:
         summary += [
-            _kpi_table([k for _, k in kpi_rows], labels, [a for a, _ in kpi_rows]),
+            _kpi_table([k for _, k in kpi_rows], labels, [a for a, _ in kpi_rows] if not council_kpis else None),
             Chart(
                 "Key indicators against target", "bar", tuple(k.name for _, k in kpi_rows),
                 (Series(labels[0], tuple(_plottable(figures.published_kpi_value(k, 0)) for _, k in kpi_rows),
@@ -103,18 +102,22 @@ def build(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> Rep
         ]
     summary += [
         Table(
-            (Column("Service area"), Column(f"Answers {labels[0]}", "count"), Column("Positive", "count"),
-             Column(f"% positive {labels[0]}", "percent"), Column(f"% {labels[1]}", "percent"),
-             Column(f"% {labels[2]}", "percent")),
+            (Column("Service area"), Column("Answers", "count"), Column("Positive", "count"),
+             *(Column(f"% {label}", "percent") for label in labels)),
             tuple((area_name(k), *pub_voice[qs.this][k], pub_voice[qs.previous][k][2], pub_voice[qs.last_year][k][2])
                   for k in keys),
-            title="What children and families say: % positive survey answers", note=SUPPRESSION_NOTE,
+            title="What children and families say: % positive survey answers",
+            note=f"Answers and positive: {labels[0]}. " + SUPPRESSION_NOTE,
         ),
+    ]
+    tracked = [(q, label) for q, label in zip(qs.all, labels, strict=True) if pub_overdue[q] is not None]
+    untracked = [label for q, label in zip(qs.all, labels, strict=True) if pub_overdue[q] is None]
+    summary += [
         Table(
-            (Column("Service area"), *(Column(f"Overdue {label}", "count") for label in labels)),
-            tuple((area_name(k), *((pub_overdue[q] or {}).get(k) for q in qs.all)) for k in keys),
+            (Column("Service area"), *(Column(label, "count") for _, label in tracked)),
+            tuple((area_name(k), *((pub_overdue[q] or {}).get(k) for q, _ in tracked)) for k in keys),
             title="Overdue actions at quarter end",
-            note="Blank: no action tracker for that quarter. " + SUPPRESSION_NOTE,
+            note=(f"No action tracker for {' or '.join(untracked)}. " if untracked else "") + SUPPRESSION_NOTE,
         ),
     ]
     sections = [Section("Summary", tuple(summary))]  # no sheet name: Excel puts it on the title sheet
@@ -166,9 +169,10 @@ def _plottable(value: Value) -> float | None:
 
 
 def _kpi_table(kpis: list[KpiFigure], labels: list[str], areas: list[str] | None) -> Table:
-    head = (Column("Service area"),) if areas is not None else ()
+    """One row per KPI: 'Indicator (lower is better)' (prefixed 'Area: ' when `areas` are given), the
+    three quarters' values, target, statistical neighbours, England and this quarter's RAG."""
     columns = (
-        *head, Column("Indicator"), Column("Better when"), Column(labels[0], "number"), Column(labels[1], "number"),
+        Column("Indicator"), Column(labels[0], "number"), Column(labels[1], "number"),
         Column(labels[2], "number"), Column("Target", "number"), Column("Statistical neighbours", "number"),
         Column("England", "number"), Column("RAG", "rag"),
     )
@@ -176,8 +180,8 @@ def _kpi_table(kpis: list[KpiFigure], labels: list[str], areas: list[str] | None
     for i, k in enumerate(kpis):
         values = [figures.published_kpi_value(k, n) for n in range(3)]
         rag = "" if values[0] == SUPPRESSED else k.rag
-        rows.append((*((areas[i],) if areas is not None else ()), k.name, k.direction, *values,
-                     k.target, k.sn, k.england, rag))
+        name = f"{areas[i]}: {k.name}" if areas is not None else k.name
+        rows.append((f"{name} ({k.direction} is better)", *values, k.target, k.sn, k.england, rag))
     return Table(columns, tuple(rows), title="Key performance indicators",
                  note="Each quarter's value is its latest month's; RAG is this quarter against target. "
                  "Statistical neighbours and England: latest published year. " + SUPPRESSION_NOTE)
