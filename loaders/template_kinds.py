@@ -35,6 +35,7 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def kpis_spec(today: date) -> Spec:
+    """The KPI extract, wide: KPI, Service area, Team and the 12 complete months before `today`."""
     a = kpi_extract._ALIASES
     months = last_months(today)
     return Spec(
@@ -70,6 +71,7 @@ def kpis_spec(today: date) -> Spec:
 
 
 def comparators_spec() -> Spec:
+    """Comparators: one row per KPI, year and comparator."""
     a = comparators._ALIASES
     return Spec(
         title="How to fill in the comparators file",
@@ -97,6 +99,7 @@ def comparators_spec() -> Spec:
 
 
 def catalogue_spec() -> Spec:
+    """The KPI catalogue: one row per KPI."""
     a = catalogue._ALIASES
     need = set(catalogue.REQUIRED)
     return Spec(
@@ -134,6 +137,7 @@ def catalogue_spec() -> Spec:
 
 
 def actions_spec() -> Spec:
+    """The action tracker: one row per action, in the loader's column order."""
     a, labels, need = actions._ALIASES, actions.LABELS, set(actions.REQUIRED)
     meanings = {
         "action_id": "A unique reference for the action, e.g. ACT-0123.",
@@ -175,6 +179,7 @@ def actions_spec() -> Spec:
 
 
 def surveys_spec() -> Spec:
+    """Survey results, wide: the response columns, then one column per question (three examples)."""
     a, labels = surveys._ALIASES, surveys._LABELS
     fields = ("survey", "response_id", "respondent_type", "service_area", "date")
     meanings = {
@@ -219,6 +224,7 @@ def surveys_spec() -> Spec:
 
 
 def complaints_spec() -> Spec:
+    """The complaints and compliments log: one row per complaint or compliment."""
     a, labels = complaints._ALIASES, complaints._LABELS
     need = set(complaints._REQUIRED)
     meanings = {
@@ -260,20 +266,25 @@ def kpis_template_bytes(today: date | None = None) -> bytes:
 
 
 def comparators_template_bytes() -> bytes:
+    """The blank comparators file template as .xlsx bytes."""
     return build(comparators_spec())
 
 
 def catalogue_template_bytes() -> bytes:
+    """The blank KPI catalogue template as .xlsx bytes."""
     return build(catalogue_spec())
 
 
 def actions_template_bytes() -> bytes:
+    """The blank action tracker template as .xlsx bytes."""
     return build(actions_spec())
 
 
 def surveys_template_bytes() -> bytes:
+    """The blank survey results (wide layout) template as .xlsx bytes."""
     return build(surveys_spec())
 
 
 def complaints_template_bytes() -> bytes:
+    """The blank complaints and compliments log template as .xlsx bytes."""
     return build(complaints_spec())

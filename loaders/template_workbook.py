@@ -105,8 +105,10 @@ def column_value(value: object) -> object:
 def _instructions(ws: Worksheet, spec: Spec) -> None:
     lines: list[tuple[str, bool]] = [(spec.title, True), ("", False)]
     lines += [(n, False) for n in (*spec.notes, EXAMPLE_NOTE)]
-    lines += [("", False), ("A file is rejected, and nothing in it is loaded, when:", True)]
-    lines += [(f"- {r}", False) for r in spec.rejected_when]
+    lines += [("", False), ("A file is rejected, and nothing in it is loaded, when (the Upload page lists every "
+                            "problem by row and column):", True)]
+    always = "a required column (Required: Yes below) is missing, or its heading was changed"
+    lines += [(f"- {r}", False) for r in (always, *spec.rejected_when)]
     lines += [("", False), ("The columns", True)]
     row = 0
     for row, (text, bold) in enumerate(lines, start=1):
