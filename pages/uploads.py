@@ -84,7 +84,7 @@ def template_download(kind: str) -> None:
         return
     file_name, _ = TEMPLATES[kind]
     st.download_button(
-        f"Download the blank {TEMPLATE_NAMES[kind]}",
+        f"Download the blank {TEMPLATE_NAMES.get(kind, 'template')}",
         ui.template_bytes(kind),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
