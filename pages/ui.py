@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.samples import ensure_sample_data
-from loaders.templates import audit_template_bytes
+from loaders.templates import TEMPLATES
 from qa_data import actions, audits, council, db, kpis, loads, practice, scorecard, spc, voice
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.scope import Scope
@@ -328,7 +328,8 @@ def load_history() -> pd.DataFrame:
     return loads.load_history(connection())
 
 
-@st.cache_data(show_spinner=False)
-def template_bytes() -> bytes:
-    """The blank audit-return workbook (the same for everyone)."""
-    return audit_template_bytes()
+@st.cache_data(show_spinner=False, ttl="1h")
+def template_bytes(kind: str = "audits") -> bytes:
+    """The blank upload template for `kind` (loaders.templates.TEMPLATES), the same for everyone;
+    kept an hour, as the KPI extract's month columns follow the date."""
+    return TEMPLATES[kind][1]()
