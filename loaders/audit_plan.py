@@ -88,6 +88,7 @@ _TYPES = (
 )
 # What a re-upload is compared on: the content, not where rows sit in the file.
 _CONTENT = ", ".join(c for c in _COLUMNS if c not in ("source_sheet", "source_row"))
+MAX_PLANNED = 10_000  # far above any month's plan: a bigger number is a typing slip (and would overflow)
 _MONTH_HINT = "Write it like Apr-25, April 2025, 2025-04 or 01/04/2025."
 
 
@@ -181,7 +182,7 @@ def _read(raw: RawTable, report: LoadReport, cur: duckdb.DuckDBPyConnection) -> 
         elif planned is None:
             bad(
                 "bad-number",
-                f'"{cell["planned"]}" is not a whole number of activities; write 0 or more, e.g. 3.',
+                f'"{cell["planned"]}" is not a whole number of activities; write 0 to {MAX_PLANNED:,}, e.g. 3.',
                 "planned",
             )
         scope = None
@@ -239,12 +240,14 @@ def _month(text: str | None, date1904: bool) -> date | None:
 
 
 def _planned(text: str | None) -> int | None:
-    """A whole number >= 0 from the cell ('3', '3.0'), else None."""
+    """A whole number from 0 to MAX_PLANNED from the cell ('3', '3.0'), else None."""
     try:
         number = cells.parse_number(text)
     except ValueError:
         return None
-    if number is None or number < 0 or number != int(number) or (text or "").strip().endswith("%"):
+    if number is None or not 0 <= number <= MAX_PLANNED or number != int(number):
+        return None
+    if (text or "").strip().endswith("%"):
         return None
     return int(number)
 

@@ -136,7 +136,7 @@ def test_bad_value_messages_say_what_to_do(con: duckdb.DuckDBPyConnection) -> No
     messages = {i.row: i.message for i in load(con, PLANS / "bad_plan_values.xlsx").issues}
     assert messages[3] == '"Month" is blank; every plan row needs the month it is planned for.'
     assert messages[4] == '"Spring 2025" is not a month. Write it like Apr-25, April 2025, 2025-04 or 01/04/2025.'
-    assert messages[8] == '"2.5" is not a whole number of activities; write 0 or more, e.g. 3.'
+    assert messages[8] == '"2.5" is not a whole number of activities; write 0 to 10,000, e.g. 3.'
     assert messages[11] == (
         'Front Door, case audit, "RE-REFERRALS" in April 2025 is already planned on row 2; give each month, '
         "service area, activity type and theme once (add the numbers together)."
@@ -145,6 +145,23 @@ def test_bad_value_messages_say_what_to_do(con: duckdb.DuckDBPyConnection) -> No
         '"Adoption" is not a framework scope item for Children in Care (section 6). Its items are: '
         "Matching, placement and decision making; Experiences and progress of disabled children in care."
     )
+
+
+def test_planned_must_be_a_whole_number_of_activities(con: duckdb.DuckDBPyConnection) -> None:
+    apr = date(2025, 4, 1)
+    values = ["20000", "50%", "1e12", "3 ", "0", "12.0"]
+    report = load(con, plan([[apr, FD, "Dip sample", f"Theme {i}", None, v, None] for i, v in enumerate(values)]))
+    assert issues(report) == [
+        ("bad-number", "Plan", 2, "Planned", "F", "20000"),
+        ("bad-number", "Plan", 3, "Planned", "F", "50%"),
+        ("bad-number", "Plan", 4, "Planned", "F", "1e12"),
+    ]
+    assert db.table_counts(con).get("audit_plan", 0) == 0
+    report = load(con, plan([[apr, FD, "Dip sample", f"Theme {i}", None, v, None] for i, v in enumerate(values[3:])]))
+    assert report.outcome == "loaded"
+    assert con.execute("select theme, planned from audit_plan order by theme").fetchall() == [
+        ("Theme 0", 3), ("Theme 1", 0), ("Theme 2", 12),
+    ]  # fmt: skip
 
 
 def test_dry_run_checks_and_writes_nothing(con: duckdb.DuckDBPyConnection) -> None:
