@@ -51,7 +51,7 @@ def _params(scope: Scope, filters: AuditFilter) -> dict[str, Any]:
 class Delivery:
     """The plan against what was done in the period.
 
-    `lines`: one row per planned month, service area, activity type and theme: `plan_month`,
+    `lines`: one row per planned month, service area, activity type (its label) and theme: `plan_month`,
     `service_area`, `activity_type`, `theme`, `planned`, `completed`, `difference` (completed minus
     planned). `unplanned`: activities done that match no plan line, same columns less `planned` and
     `difference`. `by_month`: one row per month: `plan_month`, `planned`, `completed` (against the
@@ -145,9 +145,7 @@ def scope_coverage(con: duckdb.DuckDBPyConnection, *, scope: Scope, filters: Aud
                     "themes": "; ".join(sorted(entry["themes"], key=str.lower)),
                 }
             )
-    grid = pd.DataFrame(
-        grid_rows, columns=["service_area", "item", "status", "completed", "planned", "themes"]
-    )
+    grid = pd.DataFrame(grid_rows, columns=["service_area", "item", "status", "completed", "planned", "themes"])
     counts = pd.crosstab(grid["service_area"], grid["status"]).reindex(
         index=list(dict.fromkeys(grid["service_area"])), columns=list(STATUSES), fill_value=0
     )

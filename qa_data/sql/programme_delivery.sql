@@ -2,7 +2,7 @@
 -- per month, service area, activity type and theme that was planned or done in the period.
 -- Completed = audits dated in the same month, of the same service area and activity type, whose theme
 -- matches the plan's ignoring case and white space. Done but not in the plan: in_plan false, planned 0.
--- Columns: plan_month (first day), service_area, activity_type, theme (the plan's wording, else the
+-- Columns: plan_month (first day), service_area, activity_type (its label: 'Case audit'), theme (the plan's wording, else the
 -- audits'; null = no theme recorded), planned, completed, in_plan.
 -- Parameters: $areas (service areas in view), $start_date, $end_date (whole months, inclusive).
 with plan as (
@@ -25,7 +25,7 @@ done as (
 )
 select coalesce(p.plan_month, d.plan_month) as plan_month,
        coalesce(p.service_area, d.service_area) as service_area,
-       coalesce(p.activity_type, d.activity_type) as activity_type,
+       coalesce(t.label, p.activity_type, d.activity_type) as activity_type,
        coalesce(p.theme, d.theme) as theme,
        coalesce(p.planned, 0)::integer as planned,
        coalesce(d.completed, 0)::integer as completed,
@@ -36,4 +36,5 @@ full join done as d
  and p.service_area = d.service_area
  and p.activity_type = d.activity_type
  and p.theme_key = d.theme_key
-order by plan_month, service_area, activity_type, lower(coalesce(p.theme, d.theme)) nulls last
+left join activity_types as t on t.activity_type = coalesce(p.activity_type, d.activity_type)
+order by plan_month, service_area, coalesce(p.activity_type, d.activity_type), lower(coalesce(p.theme, d.theme)) nulls last
