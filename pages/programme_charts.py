@@ -42,14 +42,14 @@ def coverage_by_area(by_area: pd.DataFrame) -> go.Figure:
     """One horizontal bar per service area: its scope items covered, planned but not yet done, and
     not planned."""
     fig = go.Figure()
-    for status in programme.STATUSES:
+    for status, column in programme.STATUS_COLUMNS.items():
         fig.add_bar(
             y=by_area["service_area"],
-            x=by_area[status],
+            x=by_area[column],
             name=status,
             orientation="h",
             marker_color=STATUS_COLOURS[status],
-            text=by_area[status],
+            text=by_area[column],
             textposition="inside",
             hovertemplate=f"<b>%{{y}}</b><br>{status}: %{{x}} scope items<extra></extra>",
         )

@@ -26,6 +26,7 @@ COVERED = "Covered"
 PLANNED = "Planned, not yet done"
 NOT_PLANNED = "Not planned"
 STATUSES = (COVERED, PLANNED, NOT_PLANNED)
+STATUS_COLUMNS = {COVERED: "covered", PLANNED: "planned", NOT_PLANNED: "not_planned"}
 FEEDBACK_BANDS = {
     "band_0_5": "0-5 days",
     "band_6_10": "6-10 days",
@@ -109,7 +110,8 @@ class Coverage:
     them. `grid`: one row per area in view and scope item, in the framework's order: `service_area`,
     `item`, `status` (COVERED, PLANNED or NOT_PLANNED), `completed` (activities linked), `planned`
     (planned activities linked, in the period's months), `themes` (the linked themes, '; '-joined).
-    `by_area`: one row per area: `service_area`, `items`, and one count column per status."""
+    `by_area`: one row per area: `service_area`, `items`, `covered`, `planned`, `not_planned` (counts
+    of its items by status, STATUS_COLUMNS)."""
 
     grid: pd.DataFrame
     by_area: pd.DataFrame
@@ -149,9 +151,9 @@ def scope_coverage(con: duckdb.DuckDBPyConnection, *, scope: Scope, filters: Aud
     counts = pd.crosstab(grid["service_area"], grid["status"]).reindex(
         index=list(dict.fromkeys(grid["service_area"])), columns=list(STATUSES), fill_value=0
     )
-    by_area = counts.assign(items=counts.sum(axis=1)).reset_index()
+    by_area = counts.assign(items=counts.sum(axis=1)).rename(columns=STATUS_COLUMNS).reset_index()
     by_area.columns.name = None
-    return Coverage(grid=grid, by_area=by_area[["service_area", "items", *STATUSES]])
+    return Coverage(grid=grid, by_area=by_area[["service_area", "items", *STATUS_COLUMNS.values()]])
 
 
 # --- Feedback loop (section 5) -----------------------------------------------------------------------

@@ -13,7 +13,8 @@ with in_view as (
     from filtered_audits($areas, $start_date, $end_date, $teams, $activity_types, $themes)
 ),
 bounds as (
-    select min(audit_date) as first_day, max(greatest(audit_date, coalesce(feedback_date, audit_date))) as last_day
+    select min(least(audit_date, coalesce(feedback_date, audit_date))) as first_day,
+           max(greatest(audit_date, coalesce(feedback_date, audit_date))) as last_day
     from in_view
 ),
 calendar as (
