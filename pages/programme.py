@@ -82,8 +82,8 @@ else:
     dated = widgets.count(int(every.dated), "with a feedback date")
     tile(tiles[0], "Worker notified", widgets.pct(every.notified_pct), widgets.count(int(every.notified_recorded)))
     tile(tiles[1], "Feedback given", widgets.pct(every.feedback_pct), widgets.count(int(every.feedback_recorded)))
-    tile(tiles[2], "Median working days to feedback", "\u2013" if not every.dated else f"{every.median_days:g}", dated)
-    tile(tiles[3], "Feedback within 10 working days", widgets.pct(every.within_10_pct), dated)
+    tile(tiles[2], "Median working days", "\u2013" if not every.dated else f"{every.median_days:g}", dated)
+    tile(tiles[3], "Within 10 working days", widgets.pct(every.within_10_pct), dated)
     if every.before_audit:
         st.warning(f"{every.before_audit:,} feedback dates are before the audit date: left out of the timings.")
     left, right = st.columns([2, 3])
@@ -114,7 +114,7 @@ else:
     tile(tiles[1], "Agreed", widgets.pct(every.agreed_pct), widgets.count(int(every.agreed)))
     tile(tiles[2], "Changed up", widgets.pct(every.up_pct), widgets.count(int(every.changed_up)))
     tile(tiles[3], "Changed down", widgets.pct(every.down_pct), widgets.count(int(every.changed_down)))
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     left.dataframe(moderated, hide_index=True, key="moderation_areas", column_order=[
         "service_area", "moderated", "moderated_pct", "agreed", "changed_up", "changed_down",
     ], column_config={

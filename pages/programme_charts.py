@@ -53,7 +53,7 @@ def coverage_by_area(by_area: pd.DataFrame) -> go.Figure:
             textposition="inside",
             hovertemplate=f"<b>%{{y}}</b><br>{status}: %{{x}} scope items<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title="Scope items (framework section 6)")
     return _layout(fig, height=90 + 40 * max(len(by_area), 1))
