@@ -20,6 +20,7 @@ def main() -> None:
             st.Page("pages/observations.py", title="Practice observations", icon=":material/visibility:"),
             st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:"),
             st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
+            st.Page("pages/programme.py", title="Audit programme", icon=":material/event_note:"),
             st.Page("pages/voice.py", title="Voice of children and families", icon=":material/record_voice_over:"),
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]

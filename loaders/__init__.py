@@ -13,6 +13,7 @@ import duckdb
 
 from loaders.actions import load_actions
 from loaders.annex_a import load_annex_a
+from loaders.audit_plan import load_audit_plan
 from loaders.audits import load_audits
 from loaders.catalogue import load_catalogue
 from loaders.comparators import load_comparators
@@ -34,6 +35,7 @@ KINDS: dict[str, Loader] = {
     "surveys": load_surveys,
     "complaints": load_complaints,
     "actions": load_actions,
+    "audit_plan": load_audit_plan,
 }
 
 

@@ -1,6 +1,7 @@
 """Command line: check or load files, for scheduled jobs and for checking a file before upload.
 
     python -m loaders PATH [PATH ...] [--db FILE] [--kind audits] [--dry-run] [--json]
+    python -m loaders tracker.xlsx --kind actions --snapshot-date 31/10/2026
 
 Exit status: 0 when every file is valid (and loaded, unless --dry-run), 1 when any file is
 rejected, 2 on a usage error (argparse) or an unreadable path or database.
@@ -12,7 +13,7 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -32,7 +33,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=None, help="who is loading (default: the login name)")
     p.add_argument("--reference-date", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="annex_a: the date the lists were run (default: the latest date in them)")
+    p.add_argument("--snapshot-date", type=_day, metavar="DD/MM/YYYY",
+                   help="actions: the date the tracker was exported, DD/MM/YYYY or YYYY-MM-DD (default: the "
+                   "latest raised or completed date in it)")
     return p
+
+
+def _day(text: str) -> date:
+    """A date typed day first (31/10/2026) or as ISO (2026-10-31)."""
+    for parse in (lambda t: datetime.strptime(t, "%d/%m/%Y").date(), date.fromisoformat):
+        try:
+            return parse(text.strip())
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as DD/MM/YYYY or YYYY-MM-DD")
+
+
+def _options(args: argparse.Namespace) -> tuple[dict[str, object], str | None]:
+    """The loader options from the command line, or a usage error."""
+    options: dict[str, object] = {}
+    if args.reference_date:
+        if args.kind != "annex_a":
+            return {}, "--reference-date is for --kind annex_a"
+        options["reference_date"] = args.reference_date
+    if args.snapshot_date:
+        if args.kind != "actions":
+            return {}, "--snapshot-date is for --kind actions"
+        if args.snapshot_date > date.today():
+            return {}, (f"--snapshot-date {args.snapshot_date:%d/%m/%Y} is in the future; give the date the "
+                        "tracker was exported")
+        options["snapshot_date"] = args.snapshot_date
+    return options, None
 
 
 def _uploads(kind: str, sources: list[Source]) -> list[Source | list[Source]]:
@@ -46,6 +77,10 @@ def _uploads(kind: str, sources: list[Source]) -> list[Source | list[Source]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    options, problem = _options(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     sources = []
     for path in args.paths:
         try:
@@ -61,10 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     user = args.user or getpass.getuser()
     reports = []
-    options = {"reference_date": args.reference_date} if args.reference_date else {}
-    if options and args.kind != "annex_a":
-        print("error: --reference-date is for --kind annex_a", file=sys.stderr)
-        return 2
     try:
         for upload in _uploads(args.kind, sources):
             report = load_file(con, upload, kind=args.kind, loaded_by=user, dry_run=args.dry_run, **options)

@@ -1,8 +1,8 @@
 """The bundled sample data for the fictional Northbridge City Council, loaded on first start through
 the same loaders a user's upload uses: 24 months of KPI extracts and comparators (sample_data/kpis),
 six monthly Annex A snapshots (sample_data/annex_a), 24 monthly audit returns (sample_data/audits),
-then three monthly action-tracker snapshots (sample_data/actions) and the surveys and complaints
-log (sample_data/voice)."""
+the two 18-month audit plans (sample_data/audit_plan), then three monthly action-tracker snapshots
+(sample_data/actions) and the surveys and complaints log (sample_data/voice)."""
 
 from __future__ import annotations
 
@@ -62,10 +62,19 @@ def load_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_DI
     reports += [
         load_audits(con, Source.from_path(p), loaded_by=SAMPLE_USER) for p in sample_files(directory)
     ]
+    reports += [
+        load_file(con, Source.from_path(p), kind="audit_plan", loaded_by=SAMPLE_USER) for p in plan_files(directory)
+    ]
     # After the audits: an action raised from an audit is linked to it when the audit is loaded.
     return reports + [
         load_file(con, Source.from_path(p), kind=kind, loaded_by=SAMPLE_USER) for p, kind in later_files(directory)
     ]
+
+
+def plan_files(directory: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample audit plans (framework Appendix B), cycle 1 first."""
+    folder = directory / "audit_plan"
+    return sorted(folder.glob("*_audit_plan.xlsx")) if folder.exists() else []
 
 
 def later_files(directory: Path = SAMPLE_DIR) -> list[tuple[Path, str]]:

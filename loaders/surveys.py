@@ -116,12 +116,15 @@ def _read(raw: RawTable, report: LoadReport, default_survey: str) -> list[dict[s
     table = raw.table.to_pydict()
     bad = partial(_bad, report, raw)
     answers: list[_Answer] = []
+    first: dict[tuple[str, str], dict[str, Any]] = {}  # long layout: each response's first row
     for i, sheet_row in enumerate(table["_row"]):
         cell = {n: table[f"c{idx}"][i] for n, idx in columns.items()}
         texts = [cell["question"], cell["answer"]] if long else [table[f"c{q}"][i] for q in questions]
         if all(cells.is_blank(v) for v in [*(cell[n] for n in _REQUIRED), *texts]):
             continue
         meta = _meta(cell, columns, raw, report, sheet_row, default_survey)
+        if long and meta is not None:
+            _same_response(meta, first.setdefault((meta["survey"], meta["response_id"]), meta), cell, columns, bad)
         if long:
             question = cells.clean_text(cell["question"])
             if question is None:
@@ -186,6 +189,30 @@ def _meta(
         "response_date": when,
         "source_row": row,
     }
+
+
+# What one response keeps across its rows in the long layout: field, the cell it is read from.
+_PER_RESPONSE = (("respondent_type", "respondent_type"), ("service_area", "service_area"), ("response_date", "date"))
+
+
+def _same_response(
+    meta: dict[str, Any], first: dict[str, Any], cell: dict[str, Any], columns: dict[str, int], bad: Any
+) -> None:
+    """In the long layout a response is one person's answers on one day: one respondent type, one
+    service area and one date across its rows. A row that disagrees with the response's first row
+    is an error at that row (a typo there would otherwise count one person twice, or in two areas)."""
+    for field, name in _PER_RESPONSE:
+        if meta[field] != first[field]:
+            label = _LABELS[name].lower()
+            was, now = (v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in (first[field], meta[field]))
+            bad(
+                columns[name],
+                meta["source_row"],
+                "inconsistent-response",
+                f'Response {meta["response_id"]} has {label} "{now}" here but "{was}" on row '
+                f'{first["source_row"]}; a response keeps one {label} across its rows.',
+                cell[name],
+            )
 
 
 def _classify(answers: list[_Answer], raw: RawTable, report: LoadReport) -> list[dict[str, Any]]:

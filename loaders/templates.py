@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from loaders import template_kinds
 from loaders.audit_columns import FIELDS
 from qa_data import vocab
 
@@ -94,3 +96,18 @@ def audit_template_bytes() -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# Every upload kind's template: kind (as in loaders.KINDS) -> (file name, builder). The layouts of
+# the other kinds live in loaders.template_kinds. Annex A has none of ours: Ofsted publishes it.
+TEMPLATES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "audits": ("audit_return_template.xlsx", audit_template_bytes),
+    # Audit plans (to come): the "audit_plan" entry goes here, as ("audit_plan_template.xlsx",
+    # audit_plan.audit_plan_template_bytes) with `from loaders import audit_plan`.
+    "kpis": ("kpi_extract_template.xlsx", template_kinds.kpis_template_bytes),
+    "comparators": ("comparators_template.xlsx", template_kinds.comparators_template_bytes),
+    "catalogue": ("kpi_catalogue_template.xlsx", template_kinds.catalogue_template_bytes),
+    "surveys": ("survey_results_template.xlsx", template_kinds.surveys_template_bytes),
+    "complaints": ("complaints_and_compliments_template.xlsx", template_kinds.complaints_template_bytes),
+    "actions": ("action_tracker_template.xlsx", template_kinds.actions_template_bytes),
+}

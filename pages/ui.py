@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders.samples import ensure_sample_data
-from loaders.templates import audit_template_bytes
-from qa_data import actions, audits, council, db, kpis, loads, practice, scorecard, spc, voice
+from loaders.templates import TEMPLATES
+from qa_data import actions, audits, council, db, kpis, loads, practice, programme, scorecard, spc, voice
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.scope import Scope
 from qa_data.voice import VoiceFilter
@@ -245,6 +245,42 @@ def audit_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame
     return actions.audit_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
 
 
+# --- Audit programme (qa_data.programme) ---------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_delivery(scope: Scope, filters: AuditFilter) -> programme.Delivery:
+    return programme.plan_delivery(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scope_coverage(scope: Scope, filters: AuditFilter) -> programme.Coverage:
+    return programme.scope_coverage(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def feedback_loop(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return programme.feedback(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def moderation(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return programme.moderation(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def grade_movement(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return programme.grade_movement(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reaudit_summary(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return programme.reaudit_summary(connection(), scope=scope, filters=filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reaudit_pairs(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
+    return programme.reaudit_pairs(connection(), scope=scope, filters=filters)
+
+
 # --- Voice of children and families (qa_data.voice) ---------------------------------------------
 def may_read_comments(scope: Scope) -> bool:
     """Whether this viewer may read what children and families wrote. No sign-in yet: the demo user may."""
@@ -308,6 +344,13 @@ _CACHED = (
     action_overdue,
     action_sources,
     audit_actions,
+    plan_delivery,
+    scope_coverage,
+    feedback_loop,
+    moderation,
+    grade_movement,
+    reaudit_summary,
+    reaudit_pairs,
     voice_respondent_types,
     voice_by_question,
     voice_trend,
@@ -328,7 +371,8 @@ def load_history() -> pd.DataFrame:
     return loads.load_history(connection())
 
 
-@st.cache_data(show_spinner=False)
-def template_bytes() -> bytes:
-    """The blank audit-return workbook (the same for everyone)."""
-    return audit_template_bytes()
+@st.cache_data(show_spinner=False, ttl="1h")
+def template_bytes(kind: str = "audits") -> bytes:
+    """The blank upload template for `kind` (loaders.templates.TEMPLATES), the same for everyone;
+    kept an hour, as the KPI extract's month columns follow the date."""
+    return TEMPLATES[kind][1]()

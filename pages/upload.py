@@ -8,15 +8,6 @@ ui.ensure_entry_script()
 view = filters.current_view()
 widgets.page_header("Upload data", view, filtered=False)
 
-st.download_button(
-    "Download the blank audit return",
-    ui.template_bytes(),
-    file_name="audit_return_template.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
-    help="An .xlsx with the expected columns and drop-down lists for grades, areas and activity types.",
-)
-
 for report in st.session_state.pop("qa_upload_outcomes", []):
     uploads.show_outcome(report)
 
@@ -24,13 +15,8 @@ kind = st.radio(
     "What are the files?", list(uploads.KIND_LABELS), format_func=uploads.KIND_LABELS.get, horizontal=True,
     key="qa_upload_kind", help="Each kind is checked against its own layout.",
 )
-reference = None
-if kind == "annex_a":
-    reference = st.date_input(
-        "Annex A reference date", value=None, format="DD/MM/YYYY",
-        help="The date the lists were run. Leave blank to take it from the workbook (the loader's default).",
-    )
-options = uploads.load_options(kind, reference)
+uploads.template_download(kind)
+options = uploads.load_options(kind, uploads.date_option(kind))
 
 round_ = st.session_state.get("qa_upload_round", 0)
 files = st.file_uploader(

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from loaders import LoadReport, Source, load_file
+from loaders.templates import TEMPLATES
 from pages import ui
 
 # What the files are, in a QAL's words, by loader kind (loaders.KINDS); audit returns first (default).
@@ -27,10 +28,70 @@ KIND_LABELS = {
 }
 
 
-def load_options(kind: str, reference_date: date | None) -> dict[str, Any]:
-    """The loader options the page sets: Annex A's reference date when one was given (else the
-    loader's default)."""
-    return {"reference_date": reference_date} if kind == "annex_a" and reference_date else {}
+# What each kind's blank template is called on its download button.
+TEMPLATE_NAMES = {
+    "audits": "audit return",
+    "kpis": "KPI extract",
+    "comparators": "comparators file",
+    "catalogue": "KPI catalogue",
+    "surveys": "survey results sheet",
+    "complaints": "complaints and compliments log",
+    "actions": "action tracker",
+}
+ANNEX_A_TEMPLATE = (
+    "https://www.gov.uk/government/publications/inspecting-local-authority-childrens-services-from-2018"
+)
+# The date each kind's loader takes from the page, by option name: (option, label, help).
+DATE_OPTIONS = {
+    "annex_a": (
+        "reference_date",
+        "Annex A reference date",
+        "The date the lists were run. Leave blank to take it from the workbook (the loader's default).",
+    ),
+    "actions": (
+        "snapshot_date",
+        "Snapshot date (the date the tracker was exported)",
+        "Leave blank to use the latest date in the file (the latest raised or completed date).",
+    ),
+}
+
+
+def load_options(kind: str, chosen: date | None) -> dict[str, Any]:
+    """The loader options the page sets: the date a kind takes (see DATE_OPTIONS) when one was
+    given, else none (the loader's default)."""
+    return {DATE_OPTIONS[kind][0]: chosen} if kind in DATE_OPTIONS and chosen else {}
+
+
+def date_option(kind: str) -> date | None:
+    """The date input for kinds that take a date (Annex A's reference date, the action tracker's
+    snapshot date); None for the others or when left blank. No future dates."""
+    if kind not in DATE_OPTIONS:
+        return None
+    _, label, help_ = DATE_OPTIONS[kind]
+    chosen = st.date_input(
+        label, value=None, max_value=date.today(), format="DD/MM/YYYY", help=help_, key=f"qa_upload_date_{kind}"
+    )
+    return chosen if isinstance(chosen, date) else None
+
+
+def template_download(kind: str) -> None:
+    """The blank template for `kind`; for Annex A, where to find Ofsted's."""
+    if kind not in TEMPLATES:
+        st.caption(
+            f"Annex A follows Ofsted's own template: see [Child-level data: additional guidance and template for "
+            f"Annex A]({ANNEX_A_TEMPLATE}). Upload the workbook, or one CSV per list."
+        )
+        return
+    file_name, _ = TEMPLATES[kind]
+    st.download_button(
+        f"Download the blank {TEMPLATE_NAMES.get(kind, 'template')}",
+        ui.template_bytes(kind),
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        help="An .xlsx with the expected columns, drop-down lists for coded columns, an example row and "
+        "an Instructions sheet.",
+    )
 
 
 def upload_groups(files: Sequence[UploadedFile], kind: str) -> list[list[UploadedFile]]:

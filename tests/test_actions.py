@@ -283,3 +283,74 @@ def test_page_shows_overdue_count_for_an_area(app_db: Path) -> None:
     assert late[["action_id", "days_overdue"]].values.tolist() == [["A1", 60], ["A2", 30], ["F1", 11]]
     at.selectbox[0].select("Thematic review: neglect").run()
     assert len(at.dataframe[2].value) == 5
+
+
+def upload_page(kind: str) -> AppTest:
+    at = AppTest.from_file(ROOT / "app.py", default_timeout=30)
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    at.radio(key="qa_upload_kind").set_value(kind).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_upload_page_loads_a_tracker_as_the_snapshot_date_given(app_db: Path) -> None:
+    at = upload_page("actions")
+    date_input = at.date_input(key="qa_upload_date_actions")
+    assert date_input.label == "Snapshot date (the date the tracker was exported)"
+    date_input.set_value(date(2026, 10, 31)).run()
+    rows = [row("A1", "Overdue", due=date(2026, 9, 1)), row("A2", "Completed", completed=date(2026, 8, 1))]
+    at.file_uploader[0].set_value([("tracker.xlsx", tracker(rows), "application/octet-stream")]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith("**tracker.xlsx**: valid, 2 row(s)")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == ["tracker.xlsx: loaded, 2 row(s), 0 warning(s)"]
+    con = db.connect(app_db)
+    try:
+        assert con.execute("select snapshot_date, actions from action_snapshots").fetchall() == [
+            (date(2026, 10, 31), 2)
+        ]
+        stored = con.execute("select action_id, snapshot_date from actions order by 1").fetchall()
+    finally:
+        con.close()
+    assert stored == [("A1", date(2026, 10, 31)), ("A2", date(2026, 10, 31))]
+
+
+def test_upload_page_without_a_snapshot_date_uses_the_latest_date_in_the_file(app_db: Path) -> None:
+    at = upload_page("actions")
+    rows = [row("A1", raised=date(2026, 7, 1)), row("A2", "Completed", raised=date(2026, 6, 1),
+                                                    completed=date(2026, 9, 12))]
+    at.file_uploader[0].set_value([("tracker.xlsx", tracker(rows), "application/octet-stream")]).run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    con = db.connect(app_db)
+    try:
+        assert con.execute("select snapshot_date from action_snapshots").fetchall() == [(date(2026, 9, 12),)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        ("audits", "Download the blank audit return"),
+        ("actions", "Download the blank action tracker"),
+        ("kpis", "Download the blank KPI extract"),
+        ("surveys", "Download the blank survey results sheet"),
+    ],
+)
+def test_upload_page_offers_the_template_of_the_kind_chosen(app_db: Path, kind: str, label: str) -> None:
+    at = upload_page(kind)
+    assert [b.label for b in at.download_button] == [label]
+    assert at.download_button[0].proto.url.endswith(".xlsx")
+    # The button comes after the kind radio.
+    widgets = [type(e).__name__ for e in at.main if type(e).__name__ in ("Radio", "DownloadButton")]
+    assert widgets[:2] == ["Radio", "DownloadButton"]
+
+
+def test_upload_page_points_annex_a_to_ofsteds_template(app_db: Path) -> None:
+    at = upload_page("annex_a")
+    assert len(at.download_button) == 0
+    assert any("Ofsted's own template" in c.value and "gov.uk" in c.value for c in at.caption)
+    assert at.date_input(key="qa_upload_date_annex_a").label == "Annex A reference date"

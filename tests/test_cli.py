@@ -159,3 +159,41 @@ def test_annex_a_csvs_load_together_as_one_snapshot_with_a_reference_date(tmp_pa
     wrong = run(tmp_path, DATA / "audit_title_rows.xlsx", "--reference-date", "2024-01-31", "--dry-run")
     assert wrong.returncode == 2
     assert "--reference-date is for --kind annex_a" in wrong.stderr
+
+
+TRACKER = ROOT / "sample_data" / "actions" / "2026-10-30_action_tracker.xlsx"
+
+
+def test_action_tracker_snapshot_date_day_first_or_iso(tmp_path: Path) -> None:
+    path = tmp_path / "actions.duckdb"
+    for typed in ("31/10/2026", "2026-09-15"):
+        result = run(tmp_path, TRACKER, "--kind", "actions", "--snapshot-date", typed, "--db", path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    with db.connect(path) as con:
+        snaps = con.execute("select snapshot_date, actions from action_snapshots order by 1").fetchall()
+        per_date = con.execute("select snapshot_date, count(*) from actions group by 1 order by 1").fetchall()
+        default = loaders.load_file(con, TRACKER, kind="actions", dry_run=True)
+    assert default.valid and default.rows_read == snaps[0][1]
+    assert snaps == [(date(2026, 9, 15), default.rows_read), (date(2026, 10, 31), default.rows_read)]
+    assert per_date == [(date(2026, 9, 15), default.rows_read), (date(2026, 10, 31), default.rows_read)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kind", "actions", "--snapshot-date", "31/02/2026"),
+         "argument --snapshot-date: '31/02/2026' is not a date; write it as DD/MM/YYYY or YYYY-MM-DD"),
+        (("--kind", "actions", "--snapshot-date", "Oct 2026"),
+         "argument --snapshot-date: 'Oct 2026' is not a date; write it as DD/MM/YYYY or YYYY-MM-DD"),
+        (("--kind", "actions", "--snapshot-date", "01/01/2099"),
+         "error: --snapshot-date 01/01/2099 is in the future; give the date the tracker was exported"),
+        (("--kind", "complaints", "--snapshot-date", "31/10/2026"), "error: --snapshot-date is for --kind actions"),
+    ],
+)
+def test_a_bad_snapshot_date_exits_2_and_writes_nothing(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    path = tmp_path / "actions.duckdb"
+    result = run(tmp_path, TRACKER, *args, "--db", path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert not path.exists()

@@ -62,7 +62,7 @@ def issues(report: LoadReport) -> list[tuple[Any, ...]]:
     return [(i.code, i.severity, i.row, i.column_letter, i.column) for i in report.issues]
 
 
-MESSY = sorted(p.name for p in DATA.iterdir() if p.name.startswith("audit_"))
+MESSY = sorted(p.name for p in DATA.iterdir() if p.is_file() and p.name.startswith("audit_"))
 
 
 def test_every_messy_fixture_is_covered() -> None:
@@ -440,7 +440,9 @@ def test_committed_fixtures_match_the_script(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     written = module.generate(tmp_path)
     committed = sorted(
-        p.name for p in DATA.iterdir() if p.name != "make_fixtures.py" and not p.name.startswith("annex_a_")
+        p.name
+        for p in DATA.iterdir()
+        if p.is_file() and p.name != "make_fixtures.py" and not p.name.startswith("annex_a_")
     )
     assert sorted(p.name for p in written) == committed
     for path in written:

@@ -361,8 +361,9 @@ def test_upload_page_offers_the_template_and_shows_the_history(app_db: Path, sql
     assert button.label == "Download the blank audit return"
     assert button.proto.url.endswith(".xlsx")
     history = at.dataframe[-1].value
-    # 24 audit returns, 2 KPI extracts, 1 comparator file, 6 Annex A, 3 action trackers, 3 voice files
-    assert len(history) == loads == 39
+    # 24 audit returns, 2 KPI extracts, 1 comparator file, 6 Annex A, 2 audit plans, 3 action trackers,
+    # 3 voice files
+    assert len(history) == loads == 41
     assert history["file_name"].iloc[0] == "speakerbox_young_people_survey.xlsx"  # newest first
     assert "2026-10_audit_return.xlsx" in set(history["file_name"])
 

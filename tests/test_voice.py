@@ -16,7 +16,7 @@ import duckdb
 import openpyxl
 import pytest
 import streamlit as st
-from conftest import ROOT
+from conftest import DATA, ROOT
 from streamlit.testing.v1 import AppTest
 
 import loaders
@@ -345,3 +345,24 @@ def test_empty_state_without_survey_or_complaints(
     assert not at.dataframe
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def test_a_long_survey_response_keeps_one_respondent_type_area_and_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Long layout: R1's third row says a parent answered, R2's second row names another area and
+    day; each is an error at the row that disagrees, naming the response and both values."""
+    path = DATA / "survey_long_conflicting_response.xlsx"
+    report = loaders.load_file(con, path, kind="surveys", loaded_by="test")
+    assert (report.valid, report.outcome) == (False, "rejected")
+    assert [(i.sheet, i.row, i.column_letter, i.column, i.value, i.code, i.message) for i in report.issues] == [
+        ("Responses", 4, "C", "Respondent type", "Parent or carer", "inconsistent-response",
+         'Response R1 has respondent type "Parent or carer" here but "Young person" on row 2; '
+         "a response keeps one respondent type across its rows."),
+        ("Responses", 6, "D", "Service area", "Care Leavers", "inconsistent-response",
+         'Response R2 has service area "Care Leavers" here but "Permanence" on row 5; '
+         "a response keeps one service area across its rows."),
+        ("Responses", 6, "E", "Date", "2026-03-04 00:00:00", "inconsistent-response",
+         'Response R2 has date "04/03/2026" here but "03/03/2026" on row 5; '
+         "a response keeps one date across its rows."),
+    ]
+    assert (count(con, "survey_answers"), count(con, "survey_comments")) == (0, 0)
+    assert con.execute("select outcome from loads").fetchall() == [("rejected",)]
