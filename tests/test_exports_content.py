@@ -349,25 +349,7 @@ def test_commentary_outside_the_writers_scope_is_refused(sample_con: duckdb.Duck
 # --- Q&PC pack ---------------------------------------------------------------------------------------
 
 
-def plant_plan(con: duckdb.DuckDBPyConnection) -> str:
-    """Two plan lines for Jul 2026 in Front Door: a theme done that month (typed in another case) and one
-    nobody did; and one for next year (for the self-evaluation). Returns the done theme."""
-    theme = one(con, "select theme from audits where service_area = 'Front Door' and activity_type = 'case_audit' "
-                "and audit_date between '2026-07-01' and '2026-07-31' group by theme order by count(*) desc, theme "
-                "limit 1")[0]
-    con.executemany(
-        "insert into audit_plan (plan_month, service_area, activity_type, theme, planned, load_id) "
-        "values (?, ?, ?, ?, ?, 'L')",
-        [[date(2026, 7, 1), "Front Door", "case_audit", theme.upper(), 4],
-         [date(2026, 8, 1), "Front Door", "dip_sample", "Nothing done", 3],
-         [date(2027, 2, 1), "Front Door", "observation", "Home visits", 6],
-         [date(2027, 11, 1), "Front Door", "observation", "Beyond the year", 9]],
-    )
-    return str(theme)
-
-
 def test_qpc_activity_and_delivery_against_plan_equal_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
-    theme = plant_plan(sample_con)
     pack = qpc.build(sample_con, scope=EVERYONE, quarter=Q3_2026)
     assert pack.marking.startswith("OFFICIAL-SENSITIVE") and "restricted" in pack.marking
     found = tables(pack.sections[0].blocks)
@@ -379,14 +361,24 @@ def test_qpc_activity_and_delivery_against_plan_equal_sql(sample_con: duckdb.Duc
         assert row[1:] == (by_type.get("case_audit", 0), by_type.get("dip_sample", 0), by_type.get("observation", 0),
                            sum(by_type.values()))
     assert activity.rows[-1][-1] == 198
-    done = one(sample_con, "select count(*) from audits where service_area = 'Front Door' and activity_type = "
-               "'case_audit' and lower(theme) = lower(?) and audit_date between '2026-07-01' and '2026-07-31'",
-               theme)[0]
-    assert done > 0
-    assert found["Delivered against plan"].rows == (
-        ("Front Door", "Case audit", theme.upper(), 4, done, round(100 * min(done, 4) / 4, 1)),
-        ("Front Door", "Dip sample", "Nothing done", 3, 0, 0.0),
-    )
+    # The sample plan for Jul-Sep 2026, each line against the audits of its month, area, type and theme.
+    plan = sample_con.execute(
+        "select strftime(p.plan_month, '%b %Y'), p.service_area, t.label, p.theme, p.planned, "
+        "(select count(*) from audits as a where a.service_area = p.service_area and a.activity_type = "
+        "p.activity_type and date_trunc('month', a.audit_date) = p.plan_month "
+        "and lower(trim(a.theme)) = lower(trim(p.theme))) "
+        "from audit_plan as p join activity_types as t using (activity_type) "
+        "where p.plan_month between '2026-07-01' and '2026-09-01'").fetchall()
+    shown = found["Delivered against plan"].rows
+    assert len(plan) > 50
+    assert sorted(r[:6] for r in shown) == sorted(plan)
+    assert all(r[6] == round(100 * min(r[5], r[4]) / r[4], 1) for r in shown)
+    planned, delivered = sum(r[4] for r in plan), sum(min(r[4], r[5]) for r in plan)
+    outside = 198 - sum(r[5] for r in plan)
+    pct = 100 * delivered / planned
+    assert (f"The plan for Jul-Sep 2026 had {planned} activities; {delivered} of them ({pct:.0f}%) were delivered, "
+            f"and {outside} further activities were done outside the plan.") in [
+        b.text for b in pack.sections[0].blocks if isinstance(b, Paragraph)]
 
 
 def test_qpc_grade_trends_findings_actions_and_reaudits_equal_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
@@ -453,7 +445,6 @@ def test_qpc_grade_trends_findings_actions_and_reaudits_equal_sql(sample_con: du
 
 
 def test_sef_answers_the_three_questions_with_numbers_from_sql(sample_con: duckdb.DuckDBPyConnection) -> None:
-    plant_plan(sample_con)
     evidence = sef.build(sample_con, scope=FRONT_DOOR, quarter=Q3_2026)
     assert [s.title for s in evidence.sections] == ["About this evidence", "Front Door"]
     blocks = evidence.sections[1].blocks
@@ -494,10 +485,14 @@ def test_sef_answers_the_three_questions_with_numbers_from_sql(sample_con: duckd
                                       "order by due_date, action_id").fetchall()
     assert [r[0] for r in found["Open actions"].rows] == [a for (a,) in open_actions]
     assert f"{len(open_actions)} actions from our audits and reviews were open in Front Door" in prose
-    # Planned: Oct 2026 to Sep 2027 only (the Jul/Aug 2026 lines are past, Nov 2027 is beyond the year).
-    assert found["Audits planned for the next 12 months"].rows == (
-        ("Feb 2027", "Practice observation", "Home visits", 6),)
-    assert "we plan 6 quality activities in Front Door" in prose
+    # Planned: Oct 2026 to Sep 2027 only (the sample plan runs from Apr 2025 to Mar 2028).
+    ahead = sample_con.execute(
+        "select strftime(plan_month, '%b %Y'), t.label, theme, planned from audit_plan join activity_types as t "
+        "using (activity_type) where service_area = 'Front Door' and plan_month between '2026-10-01' and "
+        "'2027-09-01' order by plan_month, activity_type, theme").fetchall()
+    assert found["Audits planned for the next 12 months"].rows == tuple(ahead)
+    assert ahead[0][0] == "Oct 2026" and ahead[-1][0] == "Sep 2027"
+    assert f"we plan {sum(r[3] for r in ahead)} quality activities in Front Door" in prose
 
 
 def test_every_report_covers_every_area_in_scope(sample: duckdb.DuckDBPyConnection) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from qa_data import actions, audits, periods, queries
+from qa_data import actions, audits, periods, programme, queries
 from qa_data.exports import figures
 from qa_data.exports.figures import Quarters
 from qa_data.exports.model import Block, Chart, Column, Paragraph, Report, Section, Series, Table, Value
@@ -69,13 +69,6 @@ def activity_by_area(
     return out
 
 
-def plan_lines(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> pd.DataFrame:
-    """The audit plan for the quarter's months against audits done: one row per service area, activity
-    type and theme planned: service_area, activity_type, theme, planned, completed."""
-    q = periods.quarter_start(quarter)
-    return queries.frame(con, "export_plan_delivery", areas=scope.visible(), start=q, end=periods.quarter_end(q))
-
-
 def _delivery(con: duckdb.DuckDBPyConnection, scope: Scope, qs: Quarters, label: str) -> list[Block]:
     done = activity_by_area(con, scope=scope, quarter=qs.this)
     types = list(ACTIVITY_TYPES)
@@ -90,22 +83,24 @@ def _delivery(con: duckdb.DuckDBPyConnection, scope: Scope, qs: Quarters, label:
         Table((Column("Service area"), *(Column(ACTIVITY_TYPES[t] + "s", "count") for t in types),
                Column("Total", "count")), (*rows, total), title=f"Activities completed, {label}"),
     ]
-    plan = plan_lines(con, scope=scope, quarter=qs.this)
-    if plan.empty:
+    delivery = programme.plan_delivery(con, scope=scope, filters=_quarter_filter(qs))
+    if not delivery.has_plan:
         blocks.append(Paragraph(f"No audit plan covers {label}: load the plan to compare delivery with it.", "note"))
         return blocks
-    planned, completed = int(plan["planned"].sum()), int(plan["completed"].sum())
-    delivered = int(plan[["planned", "completed"]].min(axis=1).sum())
+    lines = delivery.lines
     blocks += [
-        Paragraph(f"The plan for {label} had {planned} activities; {completed} matching activities were completed "
-                  f"and {delivered} of the planned ({100.0 * delivered / planned:.0f}%) were delivered."),
+        Paragraph(f"The plan for {label} had {delivery.planned} activities; {delivery.delivered} of them "
+                  f"({delivery.pct_delivered:.0f}%) were delivered, and {delivery.unplanned_total} further activities "
+                  "were done outside the plan."),
         Table(
-            (Column("Service area"), Column("Activity type"), Column("Theme"), Column("Planned", "count"),
-             Column("Completed", "count"), Column("% delivered", "percent")),
-            tuple((a, ACTIVITY_TYPES.get(t, t), th, int(p), int(c), round(100.0 * min(c, p) / p, 1) if p else None)
-                  for a, t, th, p, c in plan[["service_area", "activity_type", "theme", "planned", "completed"]]
-                  .itertuples(index=False)),
-            title="Delivered against plan", note="Completed: audits of the same month, area, type and theme.",
+            (Column("Month"), Column("Service area"), Column("Activity type"), Column("Theme"),
+             Column("Planned", "count"), Column("Completed", "count"), Column("% delivered", "percent")),
+            tuple((f"{_day(m):%b %Y}", a, t, th, int(p), int(c), round(100.0 * min(c, p) / p, 1) if p else None)
+                  for m, a, t, th, p, c in lines[["plan_month", "service_area", "activity_type", "theme", "planned",
+                                                   "completed"]].itertuples(index=False)),
+            title="Delivered against plan",
+            note="Completed: activities of the same month, area and type whose theme matches the plan's (ignoring "
+                 "case); % delivered counts no more than planned.",
         ),
     ]
     return blocks
@@ -191,26 +186,22 @@ def _actions(con: duckdb.DuckDBPyConnection, scope: Scope, qs: Quarters, label: 
     ]
 
 
-def reaudits(con: duckdb.DuckDBPyConnection, *, scope: Scope, quarter: date) -> pd.DataFrame:
-    """The re-audits dated in the quarter with the audits they follow up (qa_data/sql/export_reaudits.sql)."""
-    q = periods.quarter_start(quarter)
-    return queries.frame(con, "export_reaudits", areas=scope.visible(), start=q, end=periods.quarter_end(q))
-
-
 def _reaudits(con: duckdb.DuckDBPyConnection, scope: Scope, qs: Quarters, label: str) -> list[Block]:
-    found = reaudits(con, scope=scope, quarter=qs.this)
+    found = programme.reaudit_pairs(con, scope=scope, filters=_quarter_filter(qs))
     if found.empty:
         return [Paragraph(f"No re-audits were completed in {label}.", "note")]
-    improved = int(found["improved"].fillna(False).astype(bool).sum())
+    found = found.sort_values(["reaudit_date", "reaudit_id"], kind="stable")
+    improved = int((found["change"] == "Improved").sum())
     return [
         Paragraph(f"{len(found)} re-audits were completed in {label}; {improved} found the grade improved on the "
                   "original audit."),
         Table(
             (Column("Re-audit"), Column("Service area"), Column("Theme"), Column("Original audit"),
              Column("Original date", "date"), Column("Grade before"), Column("Re-audit date", "date"),
-             Column("Grade after"), Column("Improved")),
-            tuple((r.audit_id, r.service_area, r.theme, r.original_id, _day(r.original_date), r.original_grade,
-                   _day(r.audit_date), r.final_grade, _yes_no(r.improved)) for r in found.itertuples(index=False)),
+             Column("Grade after"), Column("Change")),
+            tuple((r.reaudit_id, r.service_area, r.theme, r.original_id, _day(r.original_date), r.original_grade,
+                   _day(r.reaudit_date), r.reaudit_grade, r.change if isinstance(r.change, str) else "")
+                  for r in found.itertuples(index=False)),
             title="Re-audits: grades before and after",
         ),
     ]
@@ -220,12 +211,6 @@ def _day(value: object) -> date | None:
     if value is None or pd.isna(value):
         return None
     return value.date() if isinstance(value, pd.Timestamp) else value  # type: ignore[return-value]
-
-
-def _yes_no(value: object) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return "Yes" if bool(value) else "No"
 
 
 def _round(value: object) -> float | None:
