@@ -501,3 +501,26 @@ def test_every_report_covers_every_area_in_scope(sample: duckdb.DuckDBPyConnecti
                for s in pack.sections for t in tables(s.blocks).values() if t.columns[0].name == "Service area")
     assert [s.title for s in sef.build(sample, scope=EVERYONE, quarter=Q3_2026).sections] == [
         "About this evidence", *SERVICE_AREAS]
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("Jo Reed gave clear feedback.", True),
+        ("Feedback from jo reed's manager.", True),  # case and possessive
+        ("Reed visited twice.", True),  # a surname alone
+        ("The plan is SMART.", False),
+        ("Joanna was seen alone.", False),  # 'Jo' is too short to match on its own, and not a word here
+        ("Breed of dog noted.", False),  # whole words only
+    ],
+)
+def test_mentions_anyone(text: str, mentions: bool) -> None:
+    assert figures.mentions_anyone(text, ["Jo Reed", "Amir Khan"]) is mentions
+
+
+def test_quarters_compare_with_the_previous_quarter_and_the_same_quarter_last_year() -> None:
+    q = figures.Quarters.of(date(2026, 2, 14))
+    assert q.all == (date(2026, 1, 1), date(2025, 10, 1), date(2025, 1, 1)) and q.end == date(2026, 3, 31)

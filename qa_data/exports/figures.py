@@ -276,7 +276,7 @@ def data_as_of(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> str:
 
 
 def people_names(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every worker and auditor named on an audit."""
+    """Every worker and auditor named on an audit, and every action owner."""
     return [str(r[0]) for r in queries.rows(con, "export_people_names")]
 
 
