@@ -428,3 +428,47 @@ def test_docx_tables(document: Any) -> None:
     ]
     assert [c.text for c in tables[3].rows[1].cells] == ["Front Door", "40"]
     assert len(tables[5].rows) == 91
+
+
+# --- Edge cases --------------------------------------------------------------------------------------
+
+LONG_TEXT = "Audits found plans were clear and children's views were recorded. " * 6
+
+
+def test_empty_blocks_and_long_paragraphs_render_in_every_format() -> None:
+    report = Report(
+        title="Empty pieces",
+        period_label="Quarter 1",
+        data_as_of=AS_OF,
+        filters="Front Door",
+        marking="OFFICIAL",
+        sections=(
+            Section("Nothing here", ()),
+            Section(
+                "Empty",
+                (
+                    Paragraph(LONG_TEXT, "commentary"),
+                    Table((Column("Team"), Column("Audits", "count")), (), title="No rows"),
+                    Chart("No categories", "bar", (), ()),
+                ),
+            ),
+        ),
+    )
+    data = render_xlsx(report)
+    assert workbook_problems(data) == []
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    row = _row_of(ws, LONG_TEXT)
+    assert f"A{row}:F{row}" in {str(r) for r in ws.merged_cells.ranges}  # wrapped across the columns
+    assert ws.cell(row=row, column=1).alignment.wrap_text
+    # 396 characters (x1.1 for proportional text) over 6 columns of ~50 characters' width: 9 lines of 15 pt.
+    assert len(LONG_TEXT) == 396 and ws.row_dimensions[row].height == 135
+    assert ws.cell(row=_row_of(ws, "No categories") + 1, column=1).value == "No data to chart."
+    assert ws.freeze_panes == f"A{_row_of(ws, 'Team') + 1}"
+
+    text = _flat(pypdf.PdfReader(io.BytesIO(render_pdf(report))).pages[0].extract_text())
+    assert "Nothing here" in text and "No rows Team Audits" in text and "No data to chart." in text
+    assert _flat(LONG_TEXT) in text
+
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    assert [len(t.rows) for t in document.tables] == [1, 1]  # header rows only
+    assert LONG_TEXT in [p.text for p in document.paragraphs]

@@ -38,6 +38,12 @@ HEADER_FILL = "#1F4E79"
 PALETTE = ("#1f4e79", "#f1a340", "#7fbf7b", "#b2182b", "#5e3c99", "#4d4d4d", "#2c7fb8", "#d95f02")
 LANDSCAPE_COLUMNS = 7
 MAX_WIDTH = 60
+WRAP_OVER = 80  # paragraphs longer than this (characters) wrap across the sheet's columns
+_WRAPPED = ("body", "note", "commentary")
+_TEXT_LOOK: dict[str, dict[str, Any]] = {
+    "commentary": {"font_color": "#1F3864"},
+    "note": {"italic": True, "font_color": "#595959"},
+}
 CHART_ROWS = 16  # the chart's height in rows (288 px at 20 px a row = 14.4 rows, plus a margin)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 _LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")  # XlsxWriter's test in Chart._process_names
@@ -146,6 +152,7 @@ class _Sheet:
         self.widths: dict[int, float] = {}
         self.first_header: int | None = None
         self.chart_count = 0
+        self.long_text: list[tuple[int, str, str]] = []
 
     # --- Cells -------------------------------------------------------------------------------------
 
@@ -158,11 +165,14 @@ class _Sheet:
             "heading": self.writer.format(bold=True, font_size=12),
             "subheading": self.writer.format(bold=True),
             "marking": self.writer.format(bold=True, font_color="#B2182B"),
-            "note": self.writer.format(italic=True, font_color="#595959"),
-            "commentary": self.writer.format(font_color="#1F3864"),
+            "note": self.writer.format(**_TEXT_LOOK["note"]),
+            "commentary": self.writer.format(**_TEXT_LOOK["commentary"]),
             "body": self.writer.format(),
         }[style]
-        self.ws.write_string(self.row, 0, neutralise(text), fmt)
+        if style in _WRAPPED and (len(text) > WRAP_OVER or "\n" in text):
+            self.long_text.append((self.row, text, style))  # written in finish(), once widths are known
+        else:
+            self.ws.write_string(self.row, 0, neutralise(text), fmt)
         self.row += 1
 
     def section(self, section: Section, *, heading: bool = True) -> None:
@@ -287,11 +297,24 @@ class _Sheet:
         self.row = last + 2 + CHART_ROWS
         self.chart_count += 1
 
+    def _wrap_long_text(self) -> None:
+        """Long paragraphs span the sheet's used columns, wrapped, with a row tall enough to show them
+        (Excel does not size merged rows itself), so they print inside the page width."""
+        span = max(max(self.widths, default=0) + 1, 6)
+        chars = sum(self.widths.get(col, 8.43) for col in range(span))
+        for row, text, style in self.long_text:
+            fmt = self.writer.format(text_wrap=True, valign="top", **_TEXT_LOOK.get(style, {}))
+            self.ws.merge_range(row, 0, row, span - 1, "", fmt)
+            self.ws.write_string(row, 0, neutralise(text), fmt)
+            lines = sum(max(1, math.ceil(len(part) * 1.1 / chars)) for part in text.split("\n"))
+            self.ws.set_row(row, 15 * lines)
+
     # --- Page setup --------------------------------------------------------------------------------
 
     def finish(self) -> None:
         for col, width in self.widths.items():
             self.ws.set_column(col, col, width)
+        self._wrap_long_text()
         report = self.writer.report
         if self.first_header is not None:
             self.ws.freeze_panes(self.first_header + 1, 0)
