@@ -151,6 +151,18 @@ def test_external_link_parts_are_reported() -> None:
     ]
 
 
+def test_defined_names_must_be_plain_ranges() -> None:
+    def names(wb: Any, ws: Any) -> None:
+        ws.title = "Équipe 1"
+        for name, text in (("plain", "'Équipe 1'!$A$1:$B$4"), ("elsewhere", "[1]Sheet1!$A$1"), ("call", "NOW()")):
+            wb.defined_names[name] = openpyxl.workbook.defined_name.DefinedName(name, attr_text=text)
+
+    assert workbook_problems(_openpyxl_bytes(names)) == [
+        "xl/workbook.xml: defined name 'elsewhere' is '[1]Sheet1!$A$1'",
+        "xl/workbook.xml: defined name 'call' is 'NOW()'",
+    ]
+
+
 def test_audit_return_template_is_inert() -> None:
     assert workbook_problems(audit_template_bytes()) == []
 

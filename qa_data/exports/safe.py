@@ -34,8 +34,9 @@ _T = TypeVar("_T")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A plain reference: Sheet!$A$1, 'My sheet'!$A$1:$B$9, Sheet!$1:$1, or several joined by commas.
-_REF = r"(?:'(?:[^']|'')+'|[A-Za-z0-9_.]+)!\$?[A-Z]{0,3}\$?\d*(?::\$?[A-Z]{0,3}\$?\d*)?"
+# A plain reference: Sheet!$A$1, 'My sheet'!$A$1:$B$9, Sheet!$1:$1, or several joined by commas. Sheet
+# names cannot hold [ or ], so a reference with them ([1]Sheet!A1) points into another workbook.
+_REF = r"(?:'(?:[^'\[\]]|'')+'|[^\s'!(),=+\-*/&^<>\"\[\]]+)!\$?[A-Z]{0,3}\$?\d*(?::\$?[A-Z]{0,3}\$?\d*)?"
 _PLAIN_REFERENCE = re.compile(rf"^{_REF}(?:,{_REF})*$")
 # HYPERLINK( inside any formula-bearing element: a cell <f>, a chart <c:f>, a defined name, a data
 # validation or conditional-format <formula>. (In plain text, such as a title, it is inert.)

@@ -112,7 +112,7 @@ def _chart_label(text: str) -> str:
 
 def _header_text(text: str) -> str:
     """Text for an Excel page header/footer: '&' is a control character there, doubled to print."""
-    return text.replace("&", "&&")[:100]
+    return text[:100].replace("&", "&&")
 
 
 class _Writer:
