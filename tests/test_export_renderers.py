@@ -17,6 +17,8 @@ import pypdf
 import pytest
 import xlsxwriter
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.templates import audit_template_bytes
@@ -484,3 +486,40 @@ def test_empty_blocks_and_long_paragraphs_render_in_every_format() -> None:
     document = docx.Document(io.BytesIO(render_docx(report)))
     assert [len(t.rows) for t in document.tables] == [1, 1]  # header rows only
     assert LONG_TEXT in [p.text for p in document.paragraphs]
+
+
+def _everywhere(text: str) -> Report:
+    """A report with `text` in every place a renderer writes text."""
+    return Report(
+        title=text,
+        period_label=text,
+        data_as_of=text,
+        filters=text,
+        marking=text,
+        sections=(
+            Section(
+                text,
+                (
+                    Paragraph(text),
+                    Table((Column(text), Column(text, "count")), ((text, 7),), title=text, note=text),
+                    Chart(text, "line", (text,), (Series(text, (1.0,)),), y_title=text),
+                ),
+                sheet_name=text,
+            ),
+        ),
+    )
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_renders_in_every_format_and_stays_inert(text: str) -> None:
+    data = render_xlsx(_everywhere(text))
+    assert workbook_problems(data) == []
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[1]
+    # Rows: section title, marking, blank, paragraph, table title (none when empty), header, the row.
+    row = 7 if text else 6
+    if "_x" not in text:  # a literal "_x0041_" is read back by openpyxl as an escape
+        assert _unescape(ws.cell(row=row, column=1).value or "") == neutralise(text)
+    assert ws.cell(row=row, column=2).value == 7
+    assert render_pdf(_everywhere(text)).startswith(b"%PDF")
+    assert docx.Document(io.BytesIO(render_docx(_everywhere(text)))).tables[0].rows[1].cells[1].text == "7"

@@ -31,7 +31,7 @@ from qa_data.exports.pdf import format_value, whole_column
 
 TABLE_STYLE = "Light Grid Accent 1"
 # XML 1.0 forbids most control characters; Word would refuse the file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _PARAGRAPH_STYLE = {"body": "Normal", "commentary": "Intense Quote", "note": "Normal", "heading": "Heading 2"}
 
 

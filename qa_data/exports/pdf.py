@@ -42,7 +42,7 @@ WIDTH = A4[0] - 2 * MARGIN
 HEADER_FILL = colors.HexColor("#1F4E79")
 ZEBRA = colors.HexColor("#F2F2F2")
 PALETTE = ("#1f4e79", "#f1a340", "#7fbf7b", "#b2182b", "#5e3c99", "#4d4d4d", "#2c7fb8", "#d95f02")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CELL_FONT = 8
 _CHAR_WIDTH = 4.8  # Helvetica 8 pt, an average character (bold headers a little wider)
 

@@ -46,6 +46,9 @@ _TEXT_LOOK: dict[str, dict[str, Any]] = {
 }
 CHART_ROWS = 16  # the chart's height in rows (288 px at 20 px a row = 14.4 rows, plus a margin)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# Characters XML 1.0 cannot hold. XlsxWriter escapes control characters in cell text (_x001B_) but not in
+# sheet names, document properties, chart titles or page headers, where they would break the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")  # XlsxWriter's test in Chart._process_names
 _RAG_TEXT = {"Green": "#FFFFFF", "Amber": "#000000", "Red": "#FFFFFF"}
 
@@ -65,10 +68,10 @@ def render_xlsx(report: Report) -> bytes:
     )
     workbook.set_properties(
         {
-            "title": report.title,
-            "subject": report.period_label,
-            "category": report.marking,
-            "comments": f"Data as of: {report.data_as_of}. Filters: {report.filters}.",
+            "title": _plain(report.title),
+            "subject": _plain(report.period_label),
+            "category": _plain(report.marking),
+            "comments": _plain(f"Data as of: {report.data_as_of}. Filters: {report.filters}."),
             "created": datetime(report.generated.year, report.generated.month, report.generated.day),
         }
     )
@@ -103,16 +106,32 @@ def _title_lines(report: Report) -> list[tuple[str, str]]:
     ]
 
 
+def _plain(text: str) -> str:
+    """Text without characters XML cannot hold (each becomes a space), for places outside cells."""
+    return _NOT_XML.sub(" ", text)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 units (Excel counts a character outside the
+    basic plane, such as an emoji, as two)."""
+    used = 0
+    for k, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return text[:k]
+    return text
+
+
 def _chart_label(text: str) -> str:
     """Text for a chart or axis title. XlsxWriter reads any title that looks like ``Sheet!A1`` as a
     cell reference; a zero-width space after the ``!`` keeps such text literal and looks the same."""
-    text = str(neutralise(text))
+    text = _plain(str(neutralise(text)))
     return text.replace("!", "!\u200b") if _LOOKS_LIKE_REFERENCE.match(text) else text
 
 
 def _header_text(text: str) -> str:
     """Text for an Excel page header/footer: '&' is a control character there, doubled to print."""
-    return text[:100].replace("&", "&&")
+    return _plain(text[:100]).replace("&", "&&")
 
 
 class _Writer:
@@ -132,11 +151,11 @@ class _Writer:
         return self._formats[key]
 
     def sheet(self, wanted: str) -> _Sheet:
-        base = " ".join(_SHEET_NAME_BAD.sub(" ", wanted).split()).strip("'")[:31].strip() or "Sheet"
+        base = _cut(" ".join(_SHEET_NAME_BAD.sub(" ", _plain(wanted)).split()).strip("'"), 31).strip() or "Sheet"
         name, n = base, 2
         while name.lower() in self._names:
             suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+            name, n = _cut(base, 31 - len(suffix)) + suffix, n + 1
         self._names.add(name.lower())
         sheet = _Sheet(self, self.workbook.add_worksheet(name), name)
         self.sheets.append(sheet)
