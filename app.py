@@ -21,6 +21,7 @@ def main() -> None:
             st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:"),
             st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
             st.Page("pages/voice.py", title="Voice of children and families", icon=":material/record_voice_over:"),
+            st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]
     )
