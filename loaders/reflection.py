@@ -29,14 +29,14 @@ from loaders.report import ERROR, Issue, LoadReport
 from loaders.workbook import Source
 from loaders.writer import ChildRows
 from qa_data import db, vocab
-from qa_data.reflection import ACTIONS_SECTION, MAIN_DOMAINS, SECTIONS, ReflectionSheet
+from qa_data.reflection import ACTION_COLUMNS, ACTIONS_SECTION, MAIN_DOMAINS, SECTIONS, ReflectionSheet
 from qa_data.scope import Scope
 
 FORM_SHEET = "Reflection sheet"
 RETURN_SHEET = "Audit return"
 TITLE = "Single Audit Case Reflection Sheet"
 ACTION_TABLE = "audit_agreed_actions"
-_ACTION_COLUMNS = ("audit_id", "seq", "action", "owner", "due_date")
+_ACTION_TABLE_COLUMNS = ("audit_id", "seq", "action", "owner", "due_date")
 # A cell starting with one of these is a formula to a spreadsheet program (DOMAIN.md).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,10 +71,9 @@ def save_reflection(
     report = load_audits(con, source, loaded_by=loaded_by, dry_run=True, today=today)
     own = _check_sheet(con, sheet, scope)
     flagged = {i.column for i in own if i.severity == ERROR}
-    order = {s: n for n, s in enumerate(_SECTION_ORDER)}
     report.issues = sorted(
         [*own, *(i for i in map(_form_issue, report.issues) if not (i.column in flagged and i.severity != ERROR))],
-        key=lambda i: order.get(i.sheet or "", len(order)),
+        key=_form_position,
     )
     if dry_run or not report.valid:
         report.outcome = "checked" if report.valid else "rejected"
@@ -105,8 +104,7 @@ def _check_sheet(con: duckdb.DuckDBPyConnection, sheet: ReflectionSheet, scope: 
             label = vocab.DOMAIN_BY_KEY[key].label
             issues.append(Issue(
                 "missing-value", ERROR,
-                f"{label} is not graded; the three quality markers and supervision are graded on "
-                "every audit (framework section 4).",
+                f"{label} is not graded; it is graded on every audit (framework section 4).",
                 sheet="Grades", column=label,
             ))
     area = vocab.canonical_service_area(sheet.service_area)
@@ -155,6 +153,7 @@ def _check_actions(sheet: ReflectionSheet) -> list[Issue]:
 _SECTION_ORDER = ("Case details", "Grades", "Feedback", "Reflection", ACTIONS_SECTION)
 _FIELD_BY_LABEL = {f.label: f.name for f in FIELDS}
 _DOMAIN_LABELS = frozenset(d.label for d in vocab.DOMAINS)
+_FORM_LABELS = (*_FIELD_BY_LABEL, *(d.label for d in vocab.DOMAINS))
 
 
 def _form_issue(issue: Issue) -> Issue:
@@ -169,6 +168,14 @@ def _form_issue(issue: Issue) -> Issue:
     return replace(issue, sheet=section, row=None, column_letter=None)
 
 
+def _form_position(issue: Issue) -> tuple[int, int, int]:
+    """Where an issue is on the form, top to bottom: section, action row, field."""
+    section = _SECTION_ORDER.index(issue.sheet) if issue.sheet in _SECTION_ORDER else len(_SECTION_ORDER)
+    labels = ACTION_COLUMNS if issue.sheet == ACTIONS_SECTION else _FORM_LABELS
+    field = labels.index(issue.column) if issue.column in labels else len(labels)
+    return section, issue.row or 0, field
+
+
 def _action_rows(sheet: ReflectionSheet) -> ChildRows:
     n = len(sheet.actions)
     rows = pa.table({
@@ -178,7 +185,7 @@ def _action_rows(sheet: ReflectionSheet) -> ChildRows:
         "owner": pa.array([(a.owner or "").strip() for a in sheet.actions], pa.string()),
         "due_date": pa.array([a.due_date for a in sheet.actions], pa.date32()),
     })
-    return ChildRows(table=ACTION_TABLE, columns=_ACTION_COLUMNS, rows=rows)
+    return ChildRows(table=ACTION_TABLE, columns=_ACTION_TABLE_COLUMNS, rows=rows)
 
 
 # --- The workbook ---------------------------------------------------------------------------------

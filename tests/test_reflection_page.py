@@ -105,9 +105,8 @@ def test_problems_are_shown_in_the_forms_words_and_nothing_is_saved(app_db: Path
     submit(at)
     assert at.error[0].value == "The sheet was not saved: 2 thing(s) to correct."
     assert at.markdown[-1].value == (
-        "- Grades, Supervision: Supervision is not graded; the three quality markers and supervision are "
-        "graded on every audit (framework section 4).\n"
-        "- Grades, Overall grade: Overall grade is blank."
+        "- Grades, Overall grade: Overall grade is blank.\n"
+        "- Grades, Supervision: Supervision is not graded; it is graded on every audit (framework section 4)."
     )
     assert at.text_input(key="rs_audit_id_0").value == "RS-PAGE-1"  # the form keeps what was typed
     assert query(app_db, "select count(*) from audits")[0][0] == audits
