@@ -18,13 +18,15 @@ st.caption(
     "same Audit ID replaces it."
 )
 
+slot = st.empty()  # the last save's confirmation, until the next submit
 saved = st.session_state.get("qa_reflection_saved")
 if saved:
-    st.success(saved["message"])
+    banner = slot.container()
+    banner.success(saved["message"])
     for line in saved["warnings"]:
-        st.warning(line)
-    st.page_link("pages/audit_quality.py", label="See it on Audit quality", icon=":material/query_stats:")
-    st.download_button(
+        banner.warning(line)
+    banner.page_link("pages/audit_quality.py", label="See it on Audit quality", icon=":material/query_stats:")
+    banner.download_button(
         "Download the filled reflection sheet", saved["data"], file_name=saved["name"], on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
         help="A printable sheet to share with the worker; its 'Audit return' sheet uploads as the same audit.",
@@ -113,5 +115,7 @@ if submitted:
         }
         st.session_state["qa_reflection_round"] = round_ + 1
         st.rerun()
+    st.session_state.pop("qa_reflection_saved", None)
+    slot.empty()
     st.error(f"The sheet was not saved: {len(report.errors)} thing(s) to correct.")
     st.markdown("\n".join(f"- {line}" for line in ui.reflection_problems(report)))

@@ -120,6 +120,11 @@ def test_saving_the_same_case_again_says_nothing_changed(app_db: Path) -> None:
     submit(at)
     assert [s.value for s in at.success] == ["Audit RS-PAGE-1 already saved with these details; nothing changed."]
     assert query(app_db, "select count(*) from audits where audit_id = 'RS-PAGE-1'")[0][0] == 1
+    # A failed save after that no longer shows the earlier confirmation or its download.
+    fill(at, round_=2, audit_id="RS-PAGE-2", overall="")
+    submit(at)
+    assert (len(at.success), len(at.download_button)) == (0, 0)
+    assert at.error[0].value == "The sheet was not saved: 1 thing(s) to correct."
 
 
 def test_only_the_viewers_service_areas_are_offered(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
