@@ -22,6 +22,7 @@ def main() -> None:
             st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
             st.Page("pages/programme.py", title="Audit programme", icon=":material/event_note:"),
             st.Page("pages/voice.py", title="Voice of children and families", icon=":material/record_voice_over:"),
+            st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
             st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         ]
     )

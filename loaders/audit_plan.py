@@ -1,6 +1,6 @@
 """The audit plan loader (framework Appendix B): the 18-month schedule of quality activity, one row
 per month, service area, activity type and theme, with the number of activities planned and who
-leads them, plus the blank template a QAL fills in.
+leads them (its template: loaders.template_kinds).
 
 Plans are hand-kept workbooks, so the loader accepts a title row above the headers, the usual
 heading synonyms, months written as Excel dates, serials, `Apr-25`, `April 2025`, `2025-04` or
@@ -16,16 +16,11 @@ changes nothing ("unchanged"), and the write is one transaction with its `loads`
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from loaders import cells
 from loaders.report import LoadReport, column_letter
@@ -296,86 +291,3 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
 
 
 # --- The blank template ----------------------------------------------------------------------------
-
-TEMPLATE_ROWS = 500  # rows the drop-downs cover
-TEMPLATE_HEADERS = ("Month", "Service area", "Activity type", "Theme", "Scope area", "Planned", "Lead")
-_EXAMPLE = (
-    date(2026, 4, 1),
-    "Front Door",
-    "Dip sample",
-    "Re-referrals",
-    "No further action and sign-posting",
-    6,
-    "QAL Front Door",
-)
-_INSTRUCTIONS = (
-    "How to fill in the audit plan",
-    "One row per month, service area, activity type and theme, with the number of activities planned "
-    "(framework Appendix B: the 18-month audit plan).",
-    "Required columns: Month, Service area, Activity type, Theme, Planned. Scope area and Lead are optional.",
-    "Month: the month the activity is planned for, e.g. Apr-26, April 2026 or 01/04/2026.",
-    "Activity type: Case audit, Dip sample or Practice observation.",
-    "Planned: a whole number, 0 or more. Give each month, service area, activity type and theme once.",
-    "Scope area: the framework section 6 item the theme tests (see the 'Scope areas' sheet); leave blank if none.",
-    "Lead: a role (e.g. HoS Children in Care, QAL Front Door) rather than a person's name.",
-    "Row 2 of the 'Audit plan' sheet is an example: overwrite or delete it.",
-    "Uploading a plan replaces every stored plan row of the months it covers: upload the whole month, not "
-    "just the changed rows. A plan for later months is added to what is stored.",
-)
-
-
-def audit_plan_template_bytes() -> bytes:
-    """The blank audit-plan workbook: an Instructions sheet, the 'Audit plan' sheet with headers, an
-    example row and drop-down lists for service areas and activity types, a 'Scope areas' sheet
-    listing the framework section 6 items by area, and a Lists sheet holding the lists."""
-    wb = Workbook()
-    info = wb.active
-    info.title = "Instructions"
-    for i, line in enumerate(_INSTRUCTIONS, start=1):
-        info.cell(row=i, column=1, value=line).font = Font(bold=(i == 1), size=14 if i == 1 else 11)
-    info.column_dimensions["A"].width = 120
-
-    ws = wb.create_sheet("Audit plan")
-    fill = PatternFill("solid", fgColor="1F4E79")
-    widths = (12, 36, 22, 36, 44, 10, 26)
-    for col, (header, width) in enumerate(zip(TEMPLATE_HEADERS, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    for col, value in enumerate(_EXAMPLE, start=1):
-        ws.cell(row=2, column=col, value=value)
-    for row in range(2, TEMPLATE_ROWS + 2):
-        ws.cell(row=row, column=1).number_format = "mmm-yy"
-
-    lists = wb.create_sheet("Lists")
-    ranges = {}
-    for col, (title, values) in enumerate(
-        (("Service areas", vocab.SERVICE_AREAS), ("Activity types", tuple(vocab.ACTIVITY_TYPES.values()))), start=1
-    ):
-        letter = get_column_letter(col)
-        lists.cell(row=1, column=col, value=title).font = Font(bold=True)
-        for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=col, value=value)
-        ranges[title] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
-        lists.column_dimensions[letter].width = 40
-    for title, header in (("Service areas", "Service area"), ("Activity types", "Activity type")):
-        letter = get_column_letter(TEMPLATE_HEADERS.index(header) + 1)
-        dv = DataValidation(type="list", formula1=ranges[title], allow_blank=True)
-        dv.error = f"Choose a value from the list ({title.lower()})."
-        dv.errorTitle = "Not in the list"
-        ws.add_data_validation(dv)
-        dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-
-    scope = wb.create_sheet("Scope areas")
-    for col, header in enumerate(("Service area", "Scope area (framework section 6)"), start=1):
-        scope.cell(row=1, column=col, value=header).font = Font(bold=True)
-    for item in framework_scope.SCOPE:
-        scope.append([item.service_area, item.item])
-    scope.column_dimensions["A"].width = 40
-    scope.column_dimensions["B"].width = 70
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

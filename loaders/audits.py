@@ -25,7 +25,7 @@ from loaders.audit_checks import Checker
 from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
-from loaders.writer import record_load, replace_rows
+from loaders.writer import ChildRows, record_load, replace_rows
 from qa_data import db, vocab
 
 KIND = "audits"
@@ -42,9 +42,12 @@ def load_audits(
     record_rejected: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    children: tuple[ChildRows, ...] = (),
 ) -> LoadReport:
     """Validate `source` and, unless `dry_run` or it has errors, load it into `audits` and
-    `audit_grades`. Returns the report; rejected and unchanged uploads are recorded in `loads`.
+    `audit_grades`, with `children` (rows of other tables keyed by audit ID, e.g. a reflection
+    sheet's agreed actions, validated by the caller) in the same transaction. Returns the report;
+    rejected and unchanged uploads are recorded in `loads`.
     A dry run writes nothing, except that with `record_rejected` a rejected file is recorded (the
     Upload page: a rejected upload is an attempt the load history must show). Never raises for bad
     input; raises duckdb errors only for a broken database."""
@@ -78,6 +81,7 @@ def load_audits(
                 columns=_AUDIT_COLUMNS,
                 staged="new_audits",
                 staged_keys="stage",
+                children=children,
             )
         step(1.0, f"done ({report.outcome})")
         return report

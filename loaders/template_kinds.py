@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from loaders import actions, catalogue, comparators, complaints, kpi_extract, surveys
+from loaders import actions, audit_plan, catalogue, comparators, complaints, kpi_extract, surveys
 from loaders.template_workbook import Column, Spec, build, display_header, last_months
-from qa_data import vocab
+from qa_data import framework_scope, vocab
 from qa_data.voice import RESPONDENT_TYPES
 
 AREAS = tuple(vocab.SERVICE_AREAS)
@@ -260,6 +260,51 @@ def complaints_spec() -> Spec:
     )
 
 
+def audit_plan_spec() -> Spec:
+    """The audit plan (framework Appendix B): one row per month, area, activity type and theme."""
+    a, labels, need = audit_plan._ALIASES, audit_plan.LABELS, set(audit_plan.REQUIRED)
+    meanings = {
+        "plan_month": "The month the activities are planned for (any day of it).",
+        "service_area": "The service area the activities look at.",
+        "activity_type": "Case audit, dip sample or practice observation.",
+        "theme": "What the activities look at, worded as the audit returns word it (matched ignoring case).",
+        "scope_area": "Optional: the framework section 6 item the theme tests; it must be one of the row's "
+        "service area (the drop-down lists all areas' items, each area's together).",
+        "planned": "How many activities are planned: a whole number, 0 or more.",
+        "lead": "Who leads them: a role (e.g. HoS Children in Care, QAL Front Door) rather than a name.",
+    }
+    coded = {
+        "service_area": AREAS,
+        "activity_type": tuple(vocab.ACTIVITY_TYPES.values()),
+        "scope_area": _unique(s.item for s in framework_scope.SCOPE),
+    }
+    widths = {"theme": 36, "scope_area": 48, "lead": 26}
+    return Spec(
+        title="How to fill in the audit plan",
+        sheet="Audit plan",
+        columns=tuple(
+            Column(header(a, n, labels), meanings[n], n in need, coded.get(n, ()), n == "plan_month",
+                   widths.get(n, 20))
+            for n in a
+        ),
+        example=(date(2026, 4, 1), "Front Door", "Dip sample", "Re-referrals", "No further action and sign-posting",
+                 6, "QAL Front Door"),
+        notes=(
+            "One row per month, service area, activity type and theme, with the number of activities planned.",
+            "Months: a date in the month, or text such as Apr-26, April 2026 or 2026-04.",
+            "Uploading a plan replaces every stored plan row of the months it covers: upload whole months. A "
+            "plan for later months is added to what is stored.",
+        ),
+        rejected_when=(
+            "a month, service area, activity type, theme or planned number is blank or cannot be read",
+            AREA_RULE,
+            "planned is not a whole number from 0 to 10,000",
+            "the same month, service area, activity type and theme appear twice (themes ignoring case)",
+            "a scope area is not one of its service area's section 6 items",
+        ),
+    )
+
+
 def kpis_template_bytes(today: date | None = None) -> bytes:
     """The KPI extract template (wide: KPI, Service area, Team and the last 12 complete months)."""
     return build(kpis_spec(today or date.today()))
@@ -288,3 +333,7 @@ def surveys_template_bytes() -> bytes:
 def complaints_template_bytes() -> bytes:
     """The blank complaints and compliments log template as .xlsx bytes."""
     return build(complaints_spec())
+
+
+def audit_plan_template_bytes() -> bytes:
+    return build(audit_plan_spec())

@@ -102,8 +102,7 @@ def audit_template_bytes() -> bytes:
 # the other kinds live in loaders.template_kinds. Annex A has none of ours: Ofsted publishes it.
 TEMPLATES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "audits": ("audit_return_template.xlsx", audit_template_bytes),
-    # Audit plans (to come): the "audit_plan" entry goes here, as ("audit_plan_template.xlsx",
-    # audit_plan.audit_plan_template_bytes) with `from loaders import audit_plan`.
+    "audit_plan": ("audit_plan_template.xlsx", template_kinds.audit_plan_template_bytes),
     "kpis": ("kpi_extract_template.xlsx", template_kinds.kpis_template_bytes),
     "comparators": ("comparators_template.xlsx", template_kinds.comparators_template_bytes),
     "catalogue": ("kpi_catalogue_template.xlsx", template_kinds.catalogue_template_bytes),

@@ -6,15 +6,29 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from loaders.report import LoadReport
 
 # Columns that say where a row came from, not what it says: a re-saved file that only moves rows
 # does not count as a change.
 _PROVENANCE = frozenset({"source_sheet", "source_row", "load_id"})
+
+
+@dataclass(frozen=True)
+class ChildRows:
+    """Rows of another table that belong to the staged keys (an audit's agreed actions): compared
+    with what is stored under those keys and replaced with their parent rows, in the same
+    transaction. `columns` include the parent key, not `load_id`; identifiers come from the
+    calling loader's constants."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: pa.Table
 
 
 def new_load_id() -> str:
@@ -61,13 +75,19 @@ def replace_rows(
     columns: tuple[str, ...],
     staged: str,
     staged_keys: str,
+    children: tuple[ChildRows, ...] = (),
 ) -> None:
     """Write the staged rows that are new or differ from what is stored, replacing stored rows
     with the same `key`, with the `loads` record, in one transaction. `staged_keys` is a cheap
-    relation holding the staged keys. Identifiers come from the calling loader's constants, never
-    from a file. Sets the report's outcome and counts."""
+    relation holding the staged keys. A key whose `children` rows differ from the stored ones
+    counts as changed too; its stored children are replaced with the staged ones. Identifiers
+    come from the calling loader's constants, never from a file. Sets the report's outcome and
+    counts."""
     compare = ", ".join(c for c in columns if c not in _PROVENANCE)
     cols = ", ".join(columns)
+    staged_children = [f"staged_child_{i}" for i in range(len(children))]
+    for name, child in zip(staged_children, children, strict=True):
+        cur.register(name, child.rows)
     cur.execute("begin transaction")
     try:
         cur.execute(
@@ -76,13 +96,23 @@ def replace_rows(
         in_file = f"{key} in (select {key} from file_keys)"  # noqa: S608
         row = cur.execute(f"select count(*) from {table} where {in_file}").fetchone()  # noqa: S608
         existing = int(row[0]) if row else 0
+        existing += sum(_count(cur, f"{c.table} where {in_file}") for c in children)
         if existing == 0:
             # The usual monthly upload: nothing stored under these keys, so no need to compare.
             changed, replaced, where = _count(cur, "file_keys"), 0, ""
         else:
+            differ = [f"select {key} from (select {compare} from {staged} "  # noqa: S608
+                      f"except select {compare} from {table} where {in_file})"]
+            for name, child in zip(staged_children, children, strict=True):
+                c_cols = ", ".join(c for c in child.columns if c not in _PROVENANCE)
+                stored = f"select {c_cols} from {child.table} where {in_file}"  # noqa: S608
+                differ += [
+                    f"select {key} from (select {c_cols} from {name} except {stored})",  # noqa: S608
+                    f"select {key} from ({stored} except select {c_cols} from {name})",  # noqa: S608
+                ]
             cur.execute(
-                f"create or replace temp table changed_keys as select {key} from ("  # noqa: S608
-                f"select {compare} from {staged} except select {compare} from {table} where {in_file})"
+                "create or replace temp table changed_keys as select distinct * from ("  # noqa: S608
+                + " union all ".join(differ) + ")"
             )
             changed = _count(cur, "changed_keys")
             row = cur.execute(
@@ -102,11 +132,23 @@ def replace_rows(
                 f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} {where}",  # noqa: S608
                 [report.load_id],
             )
+            for name, child in zip(staged_children, children, strict=True):
+                c_cols = ", ".join(child.columns)
+                if where:
+                    cur.execute(f"delete from {child.table} {where}")  # noqa: S608
+                cur.execute(
+                    f"insert into {child.table} ({c_cols}, load_id) "  # noqa: S608
+                    f"select {c_cols}, ? from {name} {where}",
+                    [report.load_id],
+                )
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
         raise
+    finally:
+        for name in staged_children:
+            cur.unregister(name)
 
 
 def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:

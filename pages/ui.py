@@ -12,10 +12,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from loaders import reflection
+from loaders.report import LoadReport
 from loaders.samples import ensure_sample_data
 from loaders.templates import TEMPLATES
 from qa_data import actions, audits, council, db, kpis, loads, practice, programme, scorecard, spc, voice
 from qa_data.audits import AuditFilter, DataAsOf, Headline
+from qa_data.reflection import ReflectionSheet
 from qa_data.scope import Scope
 from qa_data.voice import VoiceFilter
 
@@ -376,3 +379,19 @@ def template_bytes(kind: str = "audits") -> bytes:
     """The blank upload template for `kind` (loaders.templates.TEMPLATES), the same for everyone;
     kept an hour, as the KPI extract's month columns follow the date."""
     return TEMPLATES[kind][1]()
+
+
+# --- Reflection sheets (loaders.reflection; not cached: saving writes) ------------------------------
+def save_reflection(sheet: ReflectionSheet, scope: Scope) -> LoadReport:
+    """Check and save one reflection sheet as `scope`'s user; see loaders.reflection.save_reflection."""
+    return reflection.save_reflection(connection(), sheet, scope=scope, loaded_by=scope.user)
+
+
+def reflection_problems(report: LoadReport) -> list[str]:
+    """The report's issues as sentences located on the form."""
+    return reflection.problems(report)
+
+
+def reflection_download(sheet: ReflectionSheet) -> tuple[str, bytes]:
+    """The filled reflection sheet to share with the worker: (file name, .xlsx bytes)."""
+    return reflection.file_name(sheet), reflection.reflection_xlsx(sheet)

@@ -17,6 +17,12 @@ Deterministic: fixed seeds, fixed workbook timestamps, byte-identical reruns.
 
 from __future__ import annotations
 
+import os
+
+# openpyxl writes different (equally valid) XML when lxml is installed (python-docx brings it): use its
+# own writer always, so committed workbooks regenerate byte for byte. Must run before openpyxl is imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 import argparse
 import calendar
 import datetime as dt

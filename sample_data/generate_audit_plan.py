@@ -26,6 +26,12 @@ never names. Deterministic: a fixed seed, fixed workbook timestamps, byte-identi
 
 from __future__ import annotations
 
+import os
+
+# openpyxl writes different (equally valid) XML when lxml is installed (python-docx brings it): use its
+# own writer always, so committed workbooks regenerate byte for byte. Must run before openpyxl is imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 import argparse
 import datetime as dt
 import random

@@ -21,8 +21,8 @@ import pytest
 from conftest import DATA, ROOT
 
 import loaders
-from loaders.audit_plan import audit_plan_template_bytes
 from loaders.samples import plan_files, sample_files
+from loaders.template_kinds import audit_plan_template_bytes
 from qa_data import db, framework_scope, vocab
 
 PLANS = DATA / "audit_plan"
@@ -249,7 +249,7 @@ def test_cli_loads_a_plan_and_rejects_a_bad_one(tmp_path: Path) -> None:
 def test_template_has_instructions_drop_downs_and_an_example_that_loads(con: duckdb.DuckDBPyConnection) -> None:
     data = audit_plan_template_bytes()
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Instructions", "Audit plan", "Lists", "Scope areas"]
+    assert wb.sheetnames[:2] == ["Instructions", "Audit plan"]
     ws = wb["Audit plan"]
     assert [c.value for c in ws[1]] == HEADER
     lists = {}
@@ -259,9 +259,8 @@ def test_template_has_instructions_drop_downs_and_an_example_that_loads(con: duc
     assert lists == {
         "B2:B501": list(vocab.SERVICE_AREAS),
         "C2:C501": ["Case audit", "Dip sample", "Practice observation"],
+        "E2:E501": [s.item for s in framework_scope.SCOPE],  # every section 6 item, area by area
     }
-    scope = [tuple(r) for r in wb["Scope areas"].iter_rows(min_row=2, values_only=True)]
-    assert scope == [(s.service_area, s.item) for s in framework_scope.SCOPE]
     report = load(con, loaders.Source("audit_plan_template.xlsx", data))
     assert (report.outcome, report.issues) == ("loaded", [])
     assert stored(con) == [

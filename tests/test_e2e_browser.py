@@ -115,7 +115,7 @@ def test_a_deep_link_on_a_fresh_start_draws_the_page_with_its_filters(server: Se
     assert "Front Door" in body and "Showing" in body
     assert _nav_labels(page) == [
         "Overview", "Audit quality", "Supervision", "Practice observations", "Scorecard", "Action plans",
-        "Audit programme", "Voice of children and families", "Upload data",
+        "Audit programme", "Voice of children and families", "Reflection sheet", "Upload data",
     ]
     # The trend chart is really drawn (plotly renders SVG paths for each line).
     page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)

@@ -68,7 +68,8 @@ def one(path: Path, query: str, *params: Any) -> Any:
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = app_copy(sample_db, tmp_path, monkeypatch)
-    plant(path, PLAN, REAUDITS)
+    # The sample's own plans and re-audits give way to the planted ones, whose numbers the tests know.
+    plant(path, "delete from audit_plan", "update audits set reaudit_of = null", PLAN, REAUDITS)
     return path
 
 
@@ -174,7 +175,8 @@ def test_feedback_moderation_and_reaudits_match_sql(app_db: Path) -> None:
 
 def test_without_a_plan_or_reaudits_the_page_says_so(sample_db: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    app_copy(sample_db, tmp_path, monkeypatch)
+    path = app_copy(sample_db, tmp_path, monkeypatch)
+    plant(path, "delete from audit_plan", "update audits set reaudit_of = null")
     at = open_page()
     infos = " ".join(i.value for i in at.info)
     assert "No audit plan loaded for these months and service areas" in infos
@@ -200,3 +202,27 @@ def test_a_viewer_scoped_to_one_area_sees_only_it(app_db: Path, monkeypatch: pyt
     for key in ("plan_lines", "coverage_grid", "reaudit_pairs"):
         assert set(frame(at, key)["service_area"]) == {"Front Door"}, key
     assert list(frame(at, "feedback_areas")["service_area"]) == ["All areas in view", "Front Door"]
+
+
+def test_the_sample_plan_shows_children_in_care_short_of_its_plan(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the sample data as loaded on first start: Children in Care's plan for June 2026 against what
+    was done, line by line (activity type and theme), as a Head of Service reads it in the table."""
+    path = app_copy(sample_db, tmp_path, monkeypatch)
+    con = db.connect(path)
+    expected = sorted(db.cursor(con).execute(
+        "select t.label, p.theme, p.planned, count(a.audit_id) from audit_plan as p "
+        "join activity_types as t on t.activity_type = p.activity_type left join audits as a "
+        "on a.service_area = p.service_area and a.activity_type = p.activity_type "
+        "and lower(trim(a.theme)) = lower(p.theme) and date_trunc('month', a.audit_date) = p.plan_month "
+        "where p.plan_month = date '2026-06-01' and p.service_area = 'Children in Care' group by all"
+    ).fetchall())
+    con.close()
+    assert sum(planned for *_, planned, _ in expected) > sum(done for *_, done in expected)  # the story
+    at = open_page()
+    lines = frame(at, "plan_lines")
+    in_june = lines["plan_month"].dt.strftime("%Y-%m") == "2026-06"
+    june = lines[in_june & (lines["service_area"] == "Children in Care")]
+    shown = sorted(june[["activity_type", "theme", "planned", "completed"]].itertuples(index=False, name=None))
+    assert shown == expected

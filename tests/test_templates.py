@@ -180,6 +180,7 @@ def test_drop_downs_cover_exactly_the_coded_columns() -> None:
         "actions": ["Service area", "Status"],
         "surveys": ["Respondent type", "Service area"],
         "complaints": ["Service area", "Stage", "Type", "Upheld"],
+        "audit_plan": ["Activity type", "Scope area", "Service area"],
     }
 
 

@@ -10,6 +10,12 @@ Each file is named by the quirk it covers. `audit_*` files are messy but valid a
 
 from __future__ import annotations
 
+import os
+
+# openpyxl writes different (equally valid) XML when lxml is installed (python-docx brings it): use its
+# own writer always, so committed workbooks regenerate byte for byte. Must run before openpyxl is imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 import argparse
 import csv
 import datetime as dt

@@ -18,6 +18,12 @@ Deterministic: fixed workbook properties and zip timestamps, so a rerun gives by
 
 from __future__ import annotations
 
+import os
+
+# openpyxl writes different (equally valid) XML when lxml is installed (python-docx brings it): use its
+# own writer always, so committed workbooks regenerate byte for byte. Must run before openpyxl is imported.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 import csv
 import datetime as dt
 import io
