@@ -4,31 +4,18 @@ it writes, opened with openpyxl, a PDF text extractor and python-docx."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
-import exports_fallback
 import pytest
 
-exports_fallback.install()
-
-from qa_data import db  # noqa: E402
-from qa_data.__main__ import main  # noqa: E402
+from qa_data import db
+from qa_data.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def missing(module: str) -> bool:
-    return importlib.util.find_spec(module) is None
-
-
-def needs(*modules: str) -> pytest.MarkDecorator:
-    absent = [m for m in modules if missing(m)]
-    return pytest.mark.skipif(bool(absent), reason=f"{', '.join(absent)} not merged yet (renderers: branch wip-render)")
 
 
 @pytest.fixture
@@ -99,10 +86,9 @@ def test_the_module_runs_as_a_command(sample_file: Path, tmp_path: Path) -> None
     assert done.returncode == 1 and "no data for Jul-Sep 2023" in done.stderr
 
 
-# --- Files written (need the renderers) --------------------------------------------------------------
+# --- Files written --------------------------------------------------------------
 
 
-@needs("qa_data.exports.xlsx")
 def test_cabinet_xlsx_has_a_summary_sheet_and_one_per_area(sample_file: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     import openpyxl
@@ -124,7 +110,6 @@ def test_cabinet_xlsx_has_a_summary_sheet_and_one_per_area(sample_file: Path, tm
     assert row[0] in cells  # the council-wide audits of Jul-Sep 2025
 
 
-@needs("qa_data.exports.pdf")
 def test_cabinet_and_qpc_pdfs_are_written(
     sample_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,7 +120,6 @@ def test_cabinet_and_qpc_pdfs_are_written(
         assert not out.with_name(out.name + ".partial").exists()
 
 
-@needs("qa_data.exports.docx")
 def test_sef_docx_is_written_in_the_councils_voice(sample_file: Path, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     import docx

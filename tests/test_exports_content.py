@@ -12,16 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import exports_fallback
 import pytest
 
-exports_fallback.install()
-
-from qa_data import commentary, db, periods  # noqa: E402
-from qa_data.exports import cabinet, figures, qpc, sef  # noqa: E402
-from qa_data.exports.model import SUPPRESSED, Chart, Paragraph, Report, Table  # noqa: E402
-from qa_data.scope import Scope  # noqa: E402
-from qa_data.vocab import SERVICE_AREAS  # noqa: E402
+from qa_data import commentary, db, periods
+from qa_data.exports import cabinet, figures, qpc, sef
+from qa_data.exports.model import SUPPRESSED, Chart, Paragraph, Report, Table
+from qa_data.scope import Scope
+from qa_data.vocab import SERVICE_AREAS
 
 Q3_2026 = date(2026, 7, 1)  # the sample data's latest full quarter
 QUARTERS = {"this": date(2026, 7, 1), "previous": date(2026, 4, 1), "last_year": date(2025, 7, 1)}

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import duckdb
 import pandas as pd
 
 from qa_data import actions, audits, kpis, periods, queries, scorecard
-from qa_data.exports.model import SUPPRESSED, Value
+from qa_data.exports import suppression
+from qa_data.exports.model import Value
 from qa_data.scope import Scope
 from qa_data.vocab import SERVICE_AREAS
 
@@ -212,33 +212,22 @@ def key_kpis(
     return out
 
 
-def _suppression() -> Any:
-    """The suppression rule (qa_data.exports.suppression, from the renderers' branch), imported when a
-    published table is built so that importing the content builders never depends on it.
-    TODO at merge: import it at the top of this module."""
-    import qa_data.exports.suppression as suppression
-
-    return suppression
-
-
 def suppressed_rates(rates: Sequence[Rate]) -> list[tuple[Value, Value, Value]]:
     """(base, count, pct) as they may be published, for rows whose last one is the total of the others:
     counts 1-5 and the cells that would reveal them are "c" (primary and secondary suppression over
-    count, base - count and base, with the total row), and a percentage whose base or count is
-    suppressed is suppressed too."""
+    count, base - count and base, with the total row), and a percentage whose published base or count
+    is suppressed is suppressed too (with either one shown, the percentage would give the other back)."""
     grid: list[list[int | None]] = [[r.count, r.base - r.count, r.base] for r in rates]
-    suppression = _suppression()
     published = suppression.suppress_counts(grid, row_totals=True, col_totals=True)
     out: list[tuple[Value, Value, Value]] = []
     for rate, (count, _, base) in zip(rates, published, strict=True):
-        pct = suppression.suppress_percent(rate.pct, rate.base)
-        out.append((base, count, SUPPRESSED if count == SUPPRESSED else pct))
+        out.append((base, count, suppression.suppress_percent(rate.pct, base, count)))
     return out
 
 
 def suppressed_column(counts: Sequence[int]) -> list[Value]:
     """A column of counts whose last value is the total of the others, as it may be published."""
-    published = _suppression().suppress_counts([[c] for c in counts], row_totals=False, col_totals=True)
+    published = suppression.suppress_counts([[c] for c in counts], row_totals=False, col_totals=True)
     return [row[0] for row in published]
 
 
@@ -248,13 +237,9 @@ def published_kpi_value(figure: KpiFigure, index: int) -> Value:
     value = figure.values[index]
     if value is None or figure.unit != "percent" or figure.denominators[index] is None:
         return None if value is None else round(value, 1)
-    suppression = _suppression()
     numerator = figure.numerators[index]
-    if numerator is not None and suppression.suppress_counts([[int(numerator)]], row_totals=False,
-                                                             col_totals=False)[0][0] == SUPPRESSED:
-        return SUPPRESSED
-    published = suppression.suppress_percent(round(value, 1), int(figure.denominators[index] or 0))
-    return published
+    return suppression.suppress_percent(round(value, 1), int(figure.denominators[index] or 0),
+                                        None if numerator is None else int(numerator))
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> str:
