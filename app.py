@@ -12,19 +12,28 @@ from pages import filters, ui
 def main() -> None:
     """Draw the app: page config, navigation, sidebar filters, then the chosen page."""
     st.set_page_config(page_title="QA Insight", page_icon="📋", layout="wide")
+    # Grouped as leaders ask the questions: how good is practice, how do the numbers look, is improvement
+    # happening, and the QAL's own tasks last.
     page = st.navigation(
-        [
-            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page("pages/audit_quality.py", title="Audit quality", icon=":material/query_stats:"),
-            st.Page("pages/supervision.py", title="Supervision", icon=":material/supervisor_account:"),
-            st.Page("pages/observations.py", title="Practice observations", icon=":material/visibility:"),
-            st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:"),
-            st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
-            st.Page("pages/programme.py", title="Audit programme", icon=":material/event_note:"),
-            st.Page("pages/voice.py", title="Voice of children and families", icon=":material/record_voice_over:"),
-            st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
-            st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
-        ]
+        {
+            "": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
+            "Quality of practice": [
+                st.Page("pages/audit_quality.py", title="Audit quality", icon=":material/query_stats:"),
+                st.Page("pages/supervision.py", title="Supervision", icon=":material/supervisor_account:"),
+                st.Page("pages/observations.py", title="Practice observations", icon=":material/visibility:"),
+                st.Page("pages/voice.py", title="Voice of children and families",
+                        icon=":material/record_voice_over:"),
+            ],
+            "Performance": [st.Page("pages/scorecard.py", title="Scorecard", icon=":material/speed:")],
+            "Improvement": [
+                st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
+                st.Page("pages/programme.py", title="Audit programme", icon=":material/event_note:"),
+            ],
+            "Record and upload": [
+                st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
+                st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
+            ],
+        }
     )
     filters.sidebar_filters()
     if ui.demo_mode():

@@ -90,4 +90,21 @@ st.subheader("Actions from one audit or review")
 sources = ui.action_sources(scope)
 source = st.selectbox("Audit id or review", sources["source"], index=None, placeholder="Choose an audit or review")
 if source is not None:
-    st.dataframe(ui.audit_actions(scope, source, True), hide_index=True)
+    tracked = ui.audit_actions(scope, source, True)
+    if tracked.empty:
+        st.caption("No actions for it on the latest tracker.")
+    else:
+        st.dataframe(tracked, hide_index=True)
+    agreed = ui.agreed_actions(scope, source, True)
+    if not agreed.empty:
+        st.caption("Agreed with the worker on the audit's reflection sheet:")
+        st.dataframe(
+            agreed,
+            hide_index=True,
+            column_config={
+                "seq": st.column_config.NumberColumn("#", format="%d"),
+                "action": st.column_config.TextColumn("Action", width="large"),
+                "owner": "Owner",
+                "due_date": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+            },
+        )

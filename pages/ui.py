@@ -244,6 +244,11 @@ def action_sources(scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def agreed_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame:
+    return actions.agreed_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def audit_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame:
     return actions.audit_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
 
@@ -347,6 +352,7 @@ _CACHED = (
     action_overdue,
     action_sources,
     audit_actions,
+    agreed_actions,
     plan_delivery,
     scope_coverage,
     feedback_loop,

@@ -25,6 +25,7 @@ KIND_LABELS = {
     "surveys": "Survey results (young people, parents and carers)",
     "complaints": "Complaints and compliments",
     "actions": "Action tracker (monthly snapshot of actions from audits and reviews)",
+    "audit_plan": "Audit plan (the months' planned audits, dip samples and observations)",
 }
 
 
@@ -37,6 +38,7 @@ TEMPLATE_NAMES = {
     "surveys": "survey results sheet",
     "complaints": "complaints and compliments log",
     "actions": "action tracker",
+    "audit_plan": "audit plan",
 }
 ANNEX_A_TEMPLATE = (
     "https://www.gov.uk/government/publications/inspecting-local-authority-childrens-services-from-2018"

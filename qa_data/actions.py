@@ -60,5 +60,15 @@ def audit_actions(
 
 
 def action_sources(con: duckdb.DuckDBPyConnection, *, scope: Scope) -> pd.DataFrame:
-    """The audits and reviews with actions in the latest snapshot: source, is_audit, actions."""
+    """The audits and reviews with actions in the latest snapshot or agreed on a reflection sheet:
+    source, is_audit, actions (in the snapshot), agreed (on the sheet)."""
     return queries.frame(con, "actions_sources", areas=scope.visible())
+
+
+def agreed_actions(
+    con: duckdb.DuckDBPyConnection, *, scope: Scope, audit_id: str, show_names: bool = False
+) -> pd.DataFrame:
+    """The actions agreed on an audit's reflection sheet (audit in scope), in the order written: seq,
+    action, owner (None unless `show_names`), due_date."""
+    return queries.frame(con, "actions_agreed_for_audit", areas=scope.visible(), audit_id=audit_id,
+                         show_names=show_names)

@@ -354,3 +354,35 @@ def test_upload_page_points_annex_a_to_ofsteds_template(app_db: Path) -> None:
     assert len(at.download_button) == 0
     assert any("Ofsted's own template" in c.value and "gov.uk" in c.value for c in at.caption)
     assert at.date_input(key="qa_upload_date_annex_a").label == "Annex A reference date"
+
+
+def test_an_audits_actions_include_those_agreed_on_its_reflection_sheet(sample_db: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet saved with two agreed actions: the Actions page offers its audit and lists both, in order,
+    beside the tracker's actions for it (none here)."""
+    from loaders.reflection import save_reflection
+    from qa_data.reflection import AgreedAction, ReflectionSheet
+    from qa_data.scope import Scope
+
+    path = app_copy(sample_db, tmp_path, monkeypatch)
+    sheet = ReflectionSheet(
+        audit_id="REF-77", audit_date=date(2026, 10, 20), service_area="Children in Care", overall_grade="Good",
+        domain_grades={"safeguarding": "Good", "direct_work": "Good", "oversight": "Good", "supervision": "Good"},
+        actions=(AgreedAction("Update the care plan", "Ana Bell", date(2026, 11, 20)),
+                 AgreedAction("Life story work session", "Ana Bell", date(2026, 12, 4))),
+    )
+    con = db.connect(path)
+    try:
+        report = save_reflection(con, sheet, scope=Scope.everything(), loaded_by="qal", today=date(2026, 11, 26))
+        assert report.outcome == "loaded", report.issues
+    finally:
+        con.close()
+    at = actions_page()
+    at.selectbox[0].select("REF-77").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "No actions for it on the latest tracker." in [c.value for c in at.caption]
+    agreed = at.dataframe[-1].value
+    assert agreed[["seq", "action", "owner", "due_date"]].astype(str).values.tolist() == [
+        ["1", "Update the care plan", "Ana Bell", "2026-11-20"],
+        ["2", "Life story work session", "Ana Bell", "2026-12-04"],
+    ]

@@ -62,8 +62,8 @@ def test_app_lists_every_page_and_each_page_ensures_the_entry_script() -> None:
     # A pages/ folder beside app.py puts Streamlit in its legacy multipage mode for the first session
     # after a start; every page calls ui.ensure_entry_script() first.
     assert [p.name for p in page_files()] == [
-        "overview.py", "audit_quality.py", "supervision.py", "observations.py", "scorecard.py", "actions.py",
-        "programme.py", "voice.py", "reflection.py", "upload.py",
+        "overview.py", "audit_quality.py", "supervision.py", "observations.py", "voice.py", "scorecard.py",
+        "actions.py", "programme.py", "reflection.py", "upload.py",
     ]
     for path in page_files():
         body = ast.parse(path.read_text(encoding="utf-8")).body

@@ -226,3 +226,47 @@ def test_the_sample_plan_shows_children_in_care_short_of_its_plan(
     june = lines[in_june & (lines["service_area"] == "Children in Care")]
     shown = sorted(june[["activity_type", "theme", "planned", "completed"]].itertuples(index=False, name=None))
     assert shown == expected
+
+
+def test_a_qal_uploads_a_plan_on_the_upload_page_and_the_programme_shows_it(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template downloaded from the Upload page, filled with two lines for a month, loads as an
+    audit plan and replaces that month's plan on the Audit programme page."""
+    import io
+
+    import openpyxl
+
+    from loaders.template_kinds import audit_plan_template_bytes
+
+    path = app_copy(sample_db, tmp_path, monkeypatch)
+    wb = openpyxl.load_workbook(io.BytesIO(audit_plan_template_bytes()))
+    ws = wb["Audit plan"]
+    ws.delete_rows(2)
+    ws.append(["01/07/2026", "Front Door", "Dip sample", "Strategy discussions", None, 9, "QAL Front Door"])
+    ws.append(["01/07/2026", "Front Door", "Case audit", "Emergency action", None, 3, "QAL Front Door"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+
+    (july_lines,) = one(path, "select count(*) from audit_plan where plan_month = date '2026-07-01'")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    at.radio(key="qa_upload_kind").set_value("audit_plan").run()
+    assert [b.label for b in at.download_button] == ["Download the blank audit plan"]
+    at.file_uploader[0].set_value([("plan_july.xlsx", buffer.getvalue(), "application/octet-stream")]).run()
+    assert at.success[0].value.startswith("**plan_july.xlsx**: valid, 2 row(s)")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [f"plan_july.xlsx: loaded, 2 row(s) ({july_lines} replaced), 0 warning(s)"]
+
+    (done,) = one(path, "select count(*) from audits where service_area = 'Front Door' and activity_type = "
+                  "'dip_sample' and theme = 'Strategy discussions' "
+                  "and audit_date between '2026-07-01' and '2026-07-31'")
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = frame(at, "plan_lines")
+    july = lines[(lines["plan_month"].dt.strftime("%Y-%m") == "2026-07") & (lines["service_area"] == "Front Door")]
+    assert sorted(july[["theme", "planned", "completed"]].itertuples(index=False, name=None)) == [
+        ("Emergency action", 3, 0), ("Strategy discussions", 9, done),
+    ]
