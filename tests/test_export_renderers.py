@@ -523,3 +523,17 @@ def test_any_text_renders_in_every_format_and_stays_inert(text: str) -> None:
     assert ws.cell(row=row, column=2).value == 7
     assert render_pdf(_everywhere(text)).startswith(b"%PDF")
     assert docx.Document(io.BytesIO(render_docx(_everywhere(text)))).tables[0].rows[1].cells[1].text == "7"
+
+
+def test_word_pages_are_a4_and_rag_cells_are_readable() -> None:
+    report = Report(
+        title="T", period_label="Jul-Sep 2026", data_as_of="31 Oct 2026", filters="All service areas",
+        marking="OFFICIAL",
+        sections=(Section("S", (Table((Column("KPI"), Column("RAG", "rag")), (("Re-referrals", "Red"),)),)),),
+    )
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    page = document.sections[0]
+    assert (round(page.page_width.mm), round(page.page_height.mm), round(page.left_margin.mm)) == (210, 297, 20)
+    cell = document.tables[0].rows[1].cells[1]
+    run = cell.paragraphs[0].runs[0]
+    assert cell.text == "Red" and run.bold and str(run.font.color.rgb) == "FFFFFF"

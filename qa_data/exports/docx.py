@@ -21,7 +21,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 
 from qa_data import vocab
@@ -52,6 +52,9 @@ def render_docx(report: Report) -> bytes:
     properties.author = "QA Insight"
     properties.created = datetime(report.generated.year, report.generated.month, report.generated.day)
 
+    page = document.sections[0]  # A4, as councils print (python-docx's default template is US Letter)
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.left_margin = page.right_margin = page.top_margin = page.bottom_margin = Mm(20)
     header = document.sections[0].header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = header.add_run(clean(report.marking))
@@ -93,6 +96,9 @@ def _caption(document: object, text: str) -> None:
     paragraph.add_run(clean(text)).bold = True
 
 
+_WHITE_BOLD = '<w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>'  # readable on a RAG fill
+
+
 def _write_table(
     document: object, columns: tuple[Column, ...], rows: list[list[str]], rag: list[list[str]]
 ) -> DocxTable:
@@ -119,7 +125,7 @@ def _write_table(
             runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in clean(text).split("\n"))
             xml.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{widths[k]}" w:type="dxa"/>{shade}</w:tcPr>'
-                f"<w:p>{align}<w:r>{runs}</w:r></w:p></w:tc>"
+                f"<w:p>{align}<w:r>{_WHITE_BOLD if colours[k] else ''}{runs}</w:r></w:p></w:tc>"
             )
         xml.append("</w:tr>")
     xml.append("</w:tbl>")
