@@ -13,7 +13,7 @@ def main() -> None:
     """Draw the app: page config, navigation, sidebar filters, then the chosen page."""
     st.set_page_config(page_title="QA Insight", page_icon="📋", layout="wide")
     # Grouped as leaders ask the questions: how good is practice, how do the numbers look, is improvement
-    # happening, and the QAL's own tasks last.
+    # happening, the reports that go to Cabinet, the Q&PC and Ofsted, and the QAL's own tasks last.
     page = st.navigation(
         {
             "": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
@@ -29,6 +29,7 @@ def main() -> None:
                 st.Page("pages/actions.py", title="Action plans", icon=":material/checklist:"),
                 st.Page("pages/programme.py", title="Audit programme", icon=":material/event_note:"),
             ],
+            "Reports": [st.Page("pages/reports.py", title="Reports", icon=":material/description:")],
             "Record and upload": [
                 st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
                 st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),

@@ -16,8 +16,10 @@ from loaders import reflection
 from loaders.report import LoadReport
 from loaders.samples import ensure_sample_data
 from loaders.templates import TEMPLATES
-from qa_data import actions, audits, council, db, kpis, loads, practice, programme, scorecard, spc, voice
+from qa_data import actions, audits, commentary, council, db, kpis, loads, practice, programme, scorecard, spc, voice
 from qa_data.audits import AuditFilter, DataAsOf, Headline
+from qa_data.exports import documents
+from qa_data.exports.model import Report
 from qa_data.reflection import ReflectionSheet
 from qa_data.scope import Scope
 from qa_data.voice import VoiceFilter
@@ -49,6 +51,11 @@ def ensure_entry_script() -> None:
 def demo_mode() -> bool:
     """The app runs as a demo user on sample data unless QA_INSIGHT_DEMO=0."""
     return os.environ.get("QA_INSIGHT_DEMO", "1") != "0"
+
+
+def today() -> date:
+    """The date the app takes as today (one place, so that tests can fix it)."""
+    return date.today()
 
 
 def current_scope() -> Scope:
@@ -325,6 +332,13 @@ def voice_comments(scope: Scope, filters: VoiceFilter, show_comments: bool) -> p
     return voice.comments(connection(), scope=scope, filters=filters, show_comments=show_comments)
 
 
+# --- Reports (qa_data.exports) ------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def report_quarters(scope: Scope, today: date) -> list[date]:
+    """The quarters a report can be built for in `scope`; see documents.quarters_with_data."""
+    return documents.quarters_with_data(connection(), scope=scope, today=today)
+
+
 _CACHED = (
     data_as_of,
     kpi_data_as_of,
@@ -366,6 +380,7 @@ _CACHED = (
     voice_by_group,
     voice_complaints,
     voice_comments,
+    report_quarters,
 )
 
 
@@ -401,3 +416,26 @@ def reflection_problems(report: LoadReport) -> list[str]:
 def reflection_download(sheet: ReflectionSheet) -> tuple[str, bytes]:
     """The filled reflection sheet to share with the worker: (file name, .xlsx bytes)."""
     return reflection.file_name(sheet), reflection.reflection_xlsx(sheet)
+
+
+# --- Reports and their commentary (not cached: a document depends on the viewer and on commentary) --
+def report_commentary(scope: Scope, report: str, quarter: date) -> dict[tuple[str, str], commentary.Comment]:
+    """The commentary saved for `report` and `quarter` that `scope` may see, by (service area, field)."""
+    return commentary.get_commentary(connection(), scope=scope, report=report, quarter=quarter)
+
+
+def save_commentary(scope: Scope, report: str, quarter: date, service_area: str, field: str, text: str) -> None:
+    """Save one commentary field as `scope`'s user (blank removes it); raises commentary.CommentaryRefused
+    outside the scope and ValueError for text that is too long."""
+    commentary.set_commentary(connection(), scope=scope, report=report, quarter=quarter,
+                              service_area=service_area, field=field, text=text)
+
+
+def gather_report(report: str, scope: Scope, quarter: date) -> Report:
+    """Step one of a build: the document's figures (raises figures.NoDataError for an empty quarter)."""
+    return documents.gather(connection(), report, scope=scope, quarter=quarter)
+
+
+def render_report(document: Report, suffix: str) -> bytes:
+    """Step two of a build: the document laid out as .xlsx, .pdf or .docx."""
+    return documents.render(document, suffix)

@@ -14,22 +14,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from qa_data import db, periods
+from qa_data.exports.documents import FORMATS, gather, render
 from qa_data.scope import Scope
-
-FORMATS: dict[str, tuple[str, ...]] = {"cabinet": (".xlsx", ".pdf"), "qpc": (".xlsx", ".pdf"), "sef": (".docx",)}
-# suffix -> (renderer module, function): the renderers lay a Report out; they never compute.
-RENDERERS = {".xlsx": ("qa_data.exports.xlsx", "render_xlsx"), ".pdf": ("qa_data.exports.pdf", "render_pdf"),
-             ".docx": ("qa_data.exports.docx", "render_docx")}
 
 
 class UsageError(Exception):
@@ -48,22 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx, .pdf or .docx)")
     export.add_argument("--user", default=None, help="who is exporting (default: the login name)")
     return p
-
-
-def _renderer(suffix: str) -> Callable[[Any], bytes]:
-    module_name, function = RENDERERS[suffix]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        raise UsageError(f"this installation cannot write {suffix} files ({module_name} is missing)") from exc
-    render: Callable[[Any], bytes] = getattr(module, function)
-    return render
-
-
-def _builder(report: str) -> Callable[..., Any]:
-    module = importlib.import_module(f"qa_data.exports.{report}")
-    build: Callable[..., Any] = module.build
-    return build
 
 
 def export(report: str, *, period: str, out: str, db_path: str | None, user: str) -> Path:
@@ -87,10 +64,13 @@ def export(report: str, *, period: str, out: str, db_path: str | None, user: str
     except duckdb.Error as exc:
         raise UsageError(f"cannot open the database {source}: {exc}") from exc
     try:
-        document = _builder(report)(con, scope=Scope.everything(user=user), quarter=quarter)
+        document = gather(con, report, scope=Scope.everything(user=user), quarter=quarter)
     finally:
         con.close()
-    data = _renderer(suffix)(document)
+    try:
+        data = render(document, suffix)
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"this installation cannot write {suffix} files ({exc.name} is missing)") from exc
     partial = target.with_name(target.name + ".partial")
     partial.write_bytes(data)
     os.replace(partial, target)  # never leave a half-written report where a scheduler looks for it
