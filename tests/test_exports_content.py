@@ -243,6 +243,22 @@ def test_no_child_id_worker_or_team_in_the_cabinet_summary(sample_con: duckdb.Du
     leaked = [p for (p,) in people if p in text]
     assert leaked == []
     assert "Zed Quill" not in text and "NB-" not in text and "ACT-" not in text
+    # And in the files themselves: every cell of the workbook, every page of the PDF.
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from qa_data.exports.pdf import render_pdf
+    from qa_data.exports.xlsx import render_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(built)))
+    cells = "\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    pdf_text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(built))).pages)
+    for rendered in (cells, pdf_text):
+        assert "Council-wide" in rendered or "council" in rendered.lower()
+        assert [p for (p,) in people if p in rendered] == []
+        assert "Zed Quill" not in rendered and "NB-" not in rendered and "ACT-" not in rendered
 
 
 # --- Cabinet: suppression ----------------------------------------------------------------------------
