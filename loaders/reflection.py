@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ from loaders.report import ERROR, Issue, LoadReport
 from loaders.workbook import Source
 from loaders.writer import ChildRows
 from qa_data import db, vocab
+from qa_data.exports.safe import put_cell
 from qa_data.reflection import ACTION_COLUMNS, ACTIONS_SECTION, MAIN_DOMAINS, SECTIONS, ReflectionSheet
 from qa_data.scope import Scope
 
@@ -37,8 +39,6 @@ RETURN_SHEET = "Audit return"
 TITLE = "Single Audit Case Reflection Sheet"
 ACTION_TABLE = "audit_agreed_actions"
 _ACTION_TABLE_COLUMNS = ("audit_id", "seq", "action", "owner", "due_date")
-# A cell starting with one of these is a formula to a spreadsheet program (DOMAIN.md).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def return_headers() -> list[str]:
@@ -67,7 +67,7 @@ def save_reflection(
     with its `loads` record. Returns the report (outcome loaded, unchanged, checked or rejected),
     its issues located in the form's words. A rejected sheet writes nothing, not even a `loads`
     row. Never raises for bad input."""
-    source = Source(file_name(sheet), reflection_xlsx(sheet))
+    source = Source(file_name(sheet), _workbook(sheet, neutralised=False))
     report = load_audits(con, source, loaded_by=loaded_by, dry_run=True, today=today)
     own = _check_sheet(con, sheet, scope)
     flagged = {i.column for i in own if i.severity == ERROR}
@@ -201,20 +201,31 @@ def reflection_xlsx(sheet: ReflectionSheet) -> bytes:
     """The filled reflection sheet to share with the worker: a printable form ('Reflection
     sheet': case details, grades in the grade colours, strengths, areas for development, the
     worker's reflection and the agreed actions) and the one-row 'Audit return' that the Upload
-    page loads as the same audit. Text that a spreadsheet would read as a formula is stored as
-    text (no formula is ever written)."""
+    page loads as the same audit.
+
+    Like every spreadsheet we hand out it is inert (`qa_data.exports.safe`): no formula is ever
+    written, and text starting with = + - @ tab or CR is shown with a leading quote ('=1+1). So
+    ordinary text uploads back exactly as it was saved; such text comes back with its quote (the
+    quote is visible and can be deleted before re-uploading). Saving the form itself keeps the
+    text exactly as typed: `save_reflection` checks an unneutralised copy that never leaves memory."""
+    return _workbook(sheet, neutralised=True)
+
+
+def _workbook(sheet: ReflectionSheet, *, neutralised: bool) -> bytes:
+    """The workbook; `neutralised` False only for `save_reflection`'s in-memory check of the form."""
     wb = Workbook()
     form = wb.active
     form.title = FORM_SHEET
-    _write_form(form, sheet)
+    put = _put if neutralised else _put_exact
+    _write_form(form, sheet, put)
     ret = wb.create_sheet(RETURN_SHEET)
     for col, header in enumerate(return_headers(), start=1):
-        cell = _put(ret, 1, col, header)
+        cell = put(ret, 1, col, header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEAD_FILL
         cell.alignment = _WRAP
     for col, value in enumerate(_return_row(sheet), start=1):
-        _put(ret, 2, col, value)
+        put(ret, 2, col, value)
     ret.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -232,26 +243,35 @@ def _return_row(sheet: ReflectionSheet) -> list[Any]:
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
-    """Write a value; text is always a text cell, never a formula (DOMAIN.md, spreadsheet safety).
-    Text a spreadsheet would read as a formula also gets Excel's quote prefix, so that editing
-    the cell keeps it text; the value itself is unchanged, so the file loads back as it was."""
+    """Write a value into the download: text neutralised and always a text cell, never a formula
+    (`qa_data.exports.safe.put_cell`); dates shown day first."""
+    cell = put_cell(ws, row, col, value)
+    if isinstance(value, date):
+        cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
+def _put_exact(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """Write a value as it is (text still a text cell, never a formula): for the in-memory copy that
+    `save_reflection` checks, so the text saved is the text typed."""
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
     elif isinstance(value, date):
         cell.number_format = "dd/mm/yyyy"
     return cell
 
 
-def _write_form(ws: Worksheet, sheet: ReflectionSheet) -> None:
+_Put = Callable[[Worksheet, int, int, Any], Cell]
+
+
+def _write_form(ws: Worksheet, sheet: ReflectionSheet, put: _Put) -> None:
     for letter, width in zip("ABCD", (30, 46, 24, 14), strict=True):
         ws.column_dimensions[letter].width = width
-    _put(ws, 1, 1, TITLE).font = Font(bold=True, size=16, color="1F4E79")
+    put(ws, 1, 1, TITLE).font = Font(bold=True, size=16, color="1F4E79")
     ws.merge_cells("A1:D1")
-    _put(ws, 2, 1, "Children and Family Services Quality Assurance Framework, Appendix C").font = Font(
+    put(ws, 2, 1, "Children and Family Services Quality Assurance Framework, Appendix C").font = Font(
         italic=True, color="595959"
     )
     ws.merge_cells("A2:D2")
@@ -263,60 +283,62 @@ def _write_form(ws: Worksheet, sheet: ReflectionSheet) -> None:
         ("Auditor", sheet.auditor), ("Theme", sheet.theme), ("Child ID", sheet.child_ref),
         ("Re-audit of", sheet.reaudit_of),
     ]
-    row = _pairs(ws, row, "Case details", details)
+    row = _pairs(ws, row, "Case details", details, put)
     grades = [("Overall grade", sheet.overall_grade), ("Moderated grade", sheet.moderated_grade)] + [
         (d.label, sheet.domain_grades.get(d.key)) for d in vocab.DOMAINS if sheet.domain_grades.get(d.key)
     ]
-    row = _pairs(ws, row, "Grades", grades, coloured=True)
+    row = _pairs(ws, row, "Grades", grades, put, coloured=True)
     yes_no = {True: "Yes", False: "No", None: None}
     row = _pairs(ws, row, "Feedback", [
         ("Worker notified of the audit", yes_no[sheet.worker_notified]),
         ("Feedback given to worker and manager", yes_no[sheet.feedback_given]),
         ("Feedback date", sheet.feedback_date),
-    ])
+    ], put)
     for heading, text in (("Strengths", sheet.strengths),
                           ("Areas for development", sheet.areas_for_development),
                           ("Worker's reflection", sheet.worker_reflection)):
-        row = _section(ws, row, heading)
-        cell = _put(ws, row, 1, text)
+        row = _section(ws, row, heading, put)
+        cell = put(ws, row, 1, text)
         cell.alignment, cell.border = _WRAP, _BOX
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         lines = sum(max(1, len(part) // 95 + 1) for part in (text or "").split("\n"))
         ws.row_dimensions[row].height = 15 * max(4, lines)
         row += 2
-    row = _section(ws, row, "Agreed actions")
+    row = _section(ws, row, "Agreed actions", put)
     for col, header in ((1, "Action"), (3, "Owner"), (4, "Due date")):
-        cell = _put(ws, row, col, header)
+        cell = put(ws, row, col, header)
         cell.font, cell.fill, cell.border = Font(bold=True), _LABEL_FILL, _BOX
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     for action in sheet.actions:
         row += 1
         for col, value in ((1, action.action), (3, action.owner), (4, action.due_date)):
-            cell = _put(ws, row, col, value)
+            cell = put(ws, row, col, value)
             cell.alignment, cell.border = _WRAP, _BOX
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     if not sheet.actions:
         row += 1
-        _put(ws, row, 1, "No actions agreed.").font = Font(italic=True)
+        put(ws, row, 1, "No actions agreed.").font = Font(italic=True)
     ws.print_area = f"A1:D{row}"
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _section(ws: Worksheet, row: int, heading: str) -> int:
-    cell = _put(ws, row, 1, heading)
+def _section(ws: Worksheet, row: int, heading: str, put: _Put) -> int:
+    cell = put(ws, row, 1, heading)
     cell.font, cell.fill = Font(bold=True, color="FFFFFF"), _HEAD_FILL
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
     return row + 1
 
 
-def _pairs(ws: Worksheet, row: int, heading: str, pairs: list[tuple[str, Any]], *, coloured: bool = False) -> int:
-    row = _section(ws, row, heading)
+def _pairs(
+    ws: Worksheet, row: int, heading: str, pairs: list[tuple[str, Any]], put: _Put, *, coloured: bool = False
+) -> int:
+    row = _section(ws, row, heading, put)
     for label, value in pairs:
-        name = _put(ws, row, 1, label)
+        name = put(ws, row, 1, label)
         name.font, name.fill, name.border = Font(bold=True), _LABEL_FILL, _BOX
-        cell = _put(ws, row, 2, value)
+        cell = put(ws, row, 2, value)
         cell.border, cell.alignment = _BOX, Alignment(horizontal="left", vertical="top", wrap_text=True)
         grade = vocab.canonical_grade(value) if coloured and value else None
         if grade:

@@ -1,6 +1,7 @@
 """Writing an upload template: an Instructions sheet for a QAL, the data sheet with the headers a
 loader expects, one shaded example row, and drop-down lists for coded columns (kept on a Lists
-sheet). The kinds' content lives in `loaders.template_kinds`; this module only lays it out."""
+sheet). The kinds' content lives in `loaders.template_kinds`; this module only lays it out. Every cell
+is written with `qa_data.exports.safe.put_cell`, so no text can become a formula."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from qa_data.exports.safe import put_cell
 
 TEMPLATE_ROWS = 500  # rows the drop-downs and date formats cover
 EXAMPLE_ROW = 2  # the example sits straight under the headers
@@ -72,12 +75,12 @@ def build(spec: Spec) -> bytes:
     ranges = _lists(wb, spec)
     for col, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(col)
-        cell = ws.cell(row=1, column=col, value=column.header)
+        cell = put_cell(ws, 1, col, column.header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[letter].width = column.width
-        example = ws.cell(row=EXAMPLE_ROW, column=col, value=column_value(spec.example[col - 1]))
+        example = put_cell(ws, EXAMPLE_ROW, col, spec.example[col - 1])
         example.fill = _EXAMPLE_FILL
         example.font = Font(italic=True, color="595959")
         if column.is_date:
@@ -97,29 +100,24 @@ def build(spec: Spec) -> bytes:
     return buffer.getvalue()
 
 
-def column_value(value: object) -> object:
-    """Text that starts with '=' would be written as a live formula: keep it text."""
-    return f"'{value}" if isinstance(value, str) and value.startswith("=") else value
-
-
 def _instructions(ws: Worksheet, spec: Spec) -> None:
     lines: list[tuple[str, bool]] = [(spec.title, True), ("", False)]
     lines += [(n, False) for n in (*spec.notes, EXAMPLE_NOTE)]
     lines += [("", False), ("A file is rejected, and nothing in it is loaded, when (the Upload page lists every "
                             "problem by row and column):", True)]
     always = "a required column (Required: Yes below) is missing, or its heading was changed"
-    lines += [(f"- {r}", False) for r in (always, *spec.rejected_when)]
+    lines += [(f"\u2022 {r}", False) for r in (always, *spec.rejected_when)]  # a bullet: "-" would start a formula
     lines += [("", False), ("The columns", True)]
     row = 0
     for row, (text, bold) in enumerate(lines, start=1):
-        ws.cell(row=row, column=1, value=text).font = Font(bold=bold, size=14 if row == 1 else 11)
+        put_cell(ws, row, 1, text).font = Font(bold=bold, size=14 if row == 1 else 11)
     head = row + 1
     for col, title in enumerate(("Column", "Required", "What it means", "Allowed values"), start=1):
-        ws.cell(row=head, column=col, value=title).font = Font(bold=True)
+        put_cell(ws, head, col, title).font = Font(bold=True)
     for r, column in enumerate(spec.columns, start=head + 1):
         allowed = ", ".join(column.choices) or ("a date, day first: dd/mm/yyyy" if column.is_date else "")
         for col, value in enumerate((column.header, "Yes" if column.required else "No", column.meaning, allowed), 1):
-            ws.cell(row=r, column=col, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+            put_cell(ws, r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (60, 10, 70, 45), strict=True):
         ws.column_dimensions[letter].width = width
 
@@ -133,9 +131,9 @@ def _lists(wb: Workbook, spec: Spec) -> dict[str, str]:
     ranges = {}
     for col, column in enumerate(coded, start=1):
         letter = get_column_letter(col)
-        lists.cell(row=1, column=col, value=column.header).font = Font(bold=True)
+        put_cell(lists, 1, col, column.header).font = Font(bold=True)
         for row, value in enumerate(column.choices, start=2):
-            lists.cell(row=row, column=col, value=value)
+            put_cell(lists, row, col, value)
         ranges[column.header] = f"Lists!${letter}$2:${letter}${len(column.choices) + 1}"
         lists.column_dimensions[letter].width = 40
     return ranges

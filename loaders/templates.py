@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from loaders import template_kinds
 from loaders.audit_columns import FIELDS
 from qa_data import vocab
+from qa_data.exports.safe import put_cell
 
 TEMPLATE_ROWS = 500  # rows the drop-downs cover
 _DOMAIN_COLUMNS = ("safeguarding", "direct_work", "oversight", "supervision")
@@ -38,7 +39,7 @@ def audit_template_bytes() -> bytes:
     info = wb.active
     info.title = "Instructions"
     for i, line in enumerate(_INSTRUCTIONS, start=1):
-        info.cell(row=i, column=1, value=line).font = Font(bold=(i == 1), size=14 if i == 1 else 11)
+        put_cell(info, i, 1, line).font = Font(bold=(i == 1), size=14 if i == 1 else 11)
     info.column_dimensions["A"].width = 110
 
     ws = wb.create_sheet("Audit returns")
@@ -47,7 +48,7 @@ def audit_template_bytes() -> bytes:
     headers = [f.label for f in audit_fields] + domain_labels + ["Strengths", "Areas for development"]
     fill = PatternFill("solid", fgColor="1F4E79")
     for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col, value=header)
+        cell = put_cell(ws, 1, col, header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -64,9 +65,9 @@ def audit_template_bytes() -> bytes:
     ranges = {}
     for col, (title, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(col)
-        lists.cell(row=1, column=col, value=title).font = Font(bold=True)
+        put_cell(lists, 1, col, title).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=col, value=value)
+            put_cell(lists, row, col, value)
         ranges[title] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
         lists.column_dimensions[letter].width = 40
 

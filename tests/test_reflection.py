@@ -27,6 +27,7 @@ from loaders.reflection import (
 )
 from loaders.workbook import Source
 from qa_data import vocab
+from qa_data.exports.safe import workbook_problems
 from qa_data.reflection import AgreedAction, ReflectionSheet, actions_from_records
 from qa_data.scope import Scope
 
@@ -246,12 +247,15 @@ def test_text_that_looks_like_a_formula_is_stored_and_exported_as_text(con: duck
     assert len(parts) == 2
     for xml in parts.values():
         assert "<f>" not in xml and "<f " not in xml
-    assert '<t>=HYPERLINK("http://example.com","click")</t>' in "".join(parts.values()).replace("&quot;", '"')
+    assert workbook_problems(reflection_xlsx(sheet)) == []
+    # The download shows such text with a leading quote (the rule for every spreadsheet we write);
+    # the text saved above is exactly as typed.
     wb = openpyxl.load_workbook(io.BytesIO(reflection_xlsx(sheet)))
     texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    risky = [c for c in texts if c.value.startswith(("=", "+", "-", "@"))]
+    risky = [c for c in texts if c.value.lstrip("'") in (*FORMULAS.values(), "=2+2", "@owner")]
     assert len(risky) == 2 * len(FORMULAS) + 2  # each on both sheets, and the action's two cells
-    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
+    assert all(c.data_type == "s" and c.value.startswith("'") for c in risky)
+    assert "'" + FORMULAS["strengths"] in {c.value for c in risky}
 
 
 def test_the_download_is_a_printable_form_and_an_audit_return() -> None:

@@ -20,17 +20,29 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import Table as PdfTable
 
 from qa_data import vocab
@@ -39,30 +51,32 @@ from qa_data.exports.model import SUPPRESSED, Column, Report, Value
 
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
+WIDE = A4[1] - 2 * MARGIN  # the text width of a landscape page
 HEADER_FILL = colors.HexColor("#1F4E79")
 ZEBRA = colors.HexColor("#F2F2F2")
 PALETTE = ("#1f4e79", "#f1a340", "#7fbf7b", "#b2182b", "#5e3c99", "#4d4d4d", "#2c7fb8", "#d95f02")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CELL_FONT = 8
-_CHAR_WIDTH = 4.8  # Helvetica 8 pt, an average character (bold headers a little wider)
+_KEEP_WITH_HEADING = 90.0  # points: a heading or table title needs this much room below it on its page
 
 
 def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes (A4 portrait; layout in the module docstring)."""
+    """The report as PDF bytes (A4 portrait, landscape for a section with a table too wide to fit upright;
+    layout in the module docstring)."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 8 * mm,
-        bottomMargin=MARGIN + 6 * mm,
         title=report.title,
         subject=report.period_label,
         author="QA Insight",
         creator="QA Insight",
         keywords=report.marking,
     )
+    top, bottom = MARGIN + 8 * mm, MARGIN + 6 * mm
+    for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+        frame = Frame(MARGIN, bottom, size[0] - 2 * MARGIN, size[1] - top - bottom, 0, 0, 0, 0, id=name)
+        doc.addPageTemplates(PageTemplate(id=name, frames=[frame], pagesize=size))
     doc.build(_story(report), canvasmaker=_numbered_canvas(report))
     return buffer.getvalue()
 
@@ -103,6 +117,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             fontName="Helvetica-Bold",
             textColor=colors.white,
         ),
+        "head-right": ParagraphStyle(
+            "qa-head-r",
+            parent=body,
+            fontSize=_CELL_FONT,
+            leading=10,
+            spaceAfter=0,
+            fontName="Helvetica-Bold",
+            textColor=colors.white,
+            alignment=TA_RIGHT,
+        ),
         "table-title": ParagraphStyle("qa-ttitle", parent=body, fontName="Helvetica-Bold", spaceBefore=4, spaceAfter=3),
     }
 
@@ -117,15 +141,26 @@ def _story(report: Report) -> list[Flowable]:
         Paragraph(markup(report.marking), s["marking"]),
         Spacer(1, 4 * mm),
     ]
+    upright = True
     for section in report.sections:
-        story.append(Paragraph(markup(section.title), s["section"]))
+        wide = any(isinstance(b, model.Table) and needs_landscape(b) for b in section.blocks)
+        if wide == upright:  # turn the page: a section with a table too wide to fit upright is landscape
+            upright = not wide
+            story += [NextPageTemplate("portrait" if upright else "landscape"), PageBreak()]
+        room = WIDTH if upright else WIDE
+        # a heading never ends a page: start a new one unless there is room for it and some content
+        story += [CondPageBreak(_KEEP_WITH_HEADING), Paragraph(markup(section.title), s["section"])]
         for block in section.blocks:
             if isinstance(block, model.Paragraph):
+                if block.style == "heading":
+                    story.append(CondPageBreak(_KEEP_WITH_HEADING))
                 story.append(Paragraph(markup(block.text), s[block.style]))
             elif isinstance(block, model.Table):
-                story.extend(_table(block, s))
+                story.extend(_table(block, s, room))
             else:
-                story.append(KeepTogether([Paragraph(markup(block.title), s["table-title"]), _chart(block)]))
+                story.append(
+                    KeepTogether([Paragraph(markup(block.title), s["table-title"]), _chart(block), Spacer(1, 4 * mm)])
+                )
     return story
 
 
@@ -162,34 +197,97 @@ def whole_column(table: model.Table, col: int) -> bool:
     return all(not isinstance(row[col], float) or float(row[col]).is_integer() for row in table.rows)  # type: ignore[arg-type]
 
 
-def _widths(table: model.Table, texts: list[list[str]]) -> list[float]:
-    wanted = []
-    for col, column in enumerate(table.columns):
-        longest = max([len(column.name) * 1.1, *(len(row[col]) for row in texts)], default=4)
-        wanted.append(max(34.0, min(longest, 70) * _CHAR_WIDTH + 10))
-    total = sum(wanted)
-    if total <= WIDTH:
-        return wanted
-    text_cols = [k for k, c in enumerate(table.columns) if c.kind == "text"] or list(range(len(wanted)))
-    fixed = sum(w for k, w in enumerate(wanted) if k not in text_cols)
-    room = max(WIDTH - fixed, 40.0 * len(text_cols))
-    flexible = sum(wanted[k] for k in text_cols)
-    scaled = [w * room / flexible if k in text_cols else w for k, w in enumerate(wanted)]
-    if sum(scaled) > WIDTH:  # still too wide: shrink every column alike
-        scaled = [w * WIDTH / sum(scaled) for w in scaled]
-    return scaled
+_PAD = 13.0  # a cell's left and right padding (6 pt each, reportlab's default), plus a point of air
+_MIN_TEXT = 40.0  # no text column narrower than this, however short its words
 
 
-def _table(table: model.Table, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _text_width(text: str, bold: bool = False) -> float:
+    """The widest line of `text` at the cell font size."""
+    font = "Helvetica-Bold" if bold else "Helvetica"
+    return max((stringWidth(line, font, _CELL_FONT) for line in text.split("\n")), default=0.0)
+
+
+def _word_width(text: str, bold: bool = False) -> float:
+    """The widest single word of `text`: a column narrower than this would break a word."""
+    font = "Helvetica-Bold" if bold else "Helvetica"
+    return max((stringWidth(word, font, _CELL_FONT) for word in text.split()), default=0.0)
+
+
+def _cell_texts(table: model.Table) -> list[list[str]]:
     whole = [whole_column(table, k) for k in range(len(table.columns))]
-    texts = [
+    return [
         [
             format_value(column, value, whole[k])
             for k, (column, value) in enumerate(zip(table.columns, row, strict=True))
         ]
         for row in table.rows
     ]
-    data: list[list[Any]] = [[Paragraph(markup(c.name), s["head"]) for c in table.columns]]
+
+
+def _measure(table: model.Table, texts: list[list[str]]) -> tuple[list[float], list[float]]:
+    """Each column's natural width (header and cells on one line) and its narrowest acceptable width
+    (figures unwrapped, text and headers wrapped at spaces but no word broken), in points."""
+    natural: list[float] = []
+    minimum: list[float] = []
+    for col, column in enumerate(table.columns):
+        cells = [row[col] for row in texts]
+        head_line = _text_width(column.name, bold=True)
+        head_word = _word_width(column.name, bold=True)
+        longest_cell = max((_text_width(c) for c in cells), default=0.0)
+        natural.append(max(head_line, longest_cell) + _PAD)
+        if column.kind == "text":
+            words = max((_word_width(c) for c in cells), default=0.0)
+            minimum.append(max(head_word, words) + _PAD)
+        else:
+            minimum.append(max(head_word, longest_cell) + _PAD)
+    return natural, minimum
+
+
+def needs_landscape(table: model.Table) -> bool:
+    """True when the table cannot fit an upright page without breaking a word or a figure."""
+    return sum(_measure(table, _cell_texts(table))[1]) > WIDTH
+
+
+def column_widths(table: model.Table, texts: list[list[str]], room: float = WIDTH) -> list[float]:
+    """Column widths (points) sized by content, summing to at most `room`.
+
+    Each column wants its natural width: its widest header or cell text on one line. If they all fit,
+    that is what they get. Otherwise numbers, dates, RAG and "c" keep their width (a figure is never
+    wrapped; a header wraps at its spaces), every text column gets at least its longest word (so words
+    are never broken), and the room left over goes to the text columns, those wanting least first (a
+    short column gets its whole line, the long ones share the rest), then to the others (so their
+    headers unwrap). Only if even the narrowest layout does not fit are all columns shrunk alike."""
+    natural, minimum = _measure(table, texts)
+    if sum(natural) <= room:
+        return natural
+    text_cols = [k for k, c in enumerate(table.columns) if c.kind == "text"]
+    widths = list(minimum)
+    spare = room - sum(widths)
+    if spare < 0:  # even the narrowest layout is too wide: shrink every column alike
+        return [w * room / sum(widths) for w in widths]
+    for k in text_cols:  # short-worded text columns get a usable minimum, when there is room for it
+        bump = max(0.0, min(_MIN_TEXT, natural[k]) - widths[k])
+        if bump <= spare:
+            widths[k] += bump
+            spare -= bump
+    # text columns first (they would wrap), then any room still left lets headers unwrap
+    for group in (text_cols, [k for k in range(len(widths)) if k not in text_cols]):
+        # water-filling: the columns wanting least are satisfied first, the rest share what remains
+        wanting = sorted((natural[k] - widths[k], k) for k in group if natural[k] > widths[k])
+        for left, (want, k) in enumerate(wanting):
+            share = min(want, spare / (len(wanting) - left))
+            widths[k] += share
+            spare -= share
+        if spare <= 0:
+            break
+    return widths
+
+
+def _table(table: model.Table, s: dict[str, ParagraphStyle], room: float = WIDTH) -> list[Flowable]:
+    texts = _cell_texts(table)
+    data: list[list[Any]] = [
+        [Paragraph(markup(c.name), s["head" if c.kind in ("text", "rag") else "head-right"]) for c in table.columns]
+    ]
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("FONTSIZE", (0, 0), (-1, -1), _CELL_FONT),
@@ -216,9 +314,9 @@ def _table(table: model.Table, s: dict[str, ParagraphStyle]) -> list[Flowable]:
             else:  # numbers, dates, "c": plain strings are drawn as they are (no mark-up)
                 cells.append(_CONTROL.sub(" ", text))
         data.append(cells)
-    pdf_table = PdfTable(data, colWidths=_widths(table, texts), repeatRows=1, hAlign="LEFT")
+    pdf_table = PdfTable(data, colWidths=column_widths(table, texts, room), repeatRows=1, hAlign="LEFT")
     pdf_table.setStyle(TableStyle(commands))
-    out: list[Flowable] = []
+    out: list[Flowable] = [CondPageBreak(_KEEP_WITH_HEADING)]  # a title and its header, plus a few rows
     if table.title:
         out.append(Paragraph(markup(table.title), s["table-title"]))
     out.append(pdf_table)
@@ -231,29 +329,74 @@ def _table(table: model.Table, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 # --- Charts ------------------------------------------------------------------------------------------
 
 
+_AXIS_FONT = 7
+_LEGEND_FONT = 7.5
+_LEGEND_ROW = 11.0
+_SWATCH = 7.0
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` (a single longer word keeps its line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and stringWidth(f"{lines[-1]} {word}", "Helvetica", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def legend_layout(names: list[str], width: float = WIDTH) -> tuple[int, float]:
+    """How many legend columns fit across `width` for these series names, and each column's width:
+    every name is shown in full (a swatch and its name per entry, in rows under the chart)."""
+    widest = max(stringWidth(n, "Helvetica", _LEGEND_FONT) for n in names) + _SWATCH + 16
+    columns = max(1, min(len(names), int(width // widest)))
+    return columns, max(widest, width / columns if columns == len(names) else widest)
+
+
 def _chart(chart: model.Chart) -> Drawing:
-    height = 210.0
-    drawing = Drawing(WIDTH, height)
+    """A chart with a value axis (0-100% for percentages, with its title), category labels wrapped at
+    spaces under their own bar or point (turned to 30 degrees only if a word would not fit), and a
+    legend under the plot listing every series, in as many columns as fit."""
     if not chart.categories or not chart.series:
-        drawing.add(String(0, height / 2, "No data to chart.", fontName="Helvetica-Oblique", fontSize=9))
+        drawing = Drawing(WIDTH, 40)
+        drawing.add(String(0, 20, "No data to chart.", fontName="Helvetica-Oblique", fontSize=9))
         return drawing
     plot: VerticalBarChart | HorizontalLineChart
     plot = HorizontalLineChart() if chart.kind == "line" else VerticalBarChart()
-    plot.x, plot.y, plot.width, plot.height = 45, 65, WIDTH - 60, height - 80
+    left = 45.0
+    plot_width = WIDTH - left - 10
+    plot_height = 150.0
+    names = [_CONTROL.sub(" ", c) for c in chart.categories]
+    slot = plot_width / len(names) - 4
+    wrapped = [_wrap(n, slot, _AXIS_FONT) for n in names]
+    turned = any(stringWidth(line, "Helvetica", _AXIS_FONT) > slot for lines in wrapped for line in lines)
+    if turned:
+        label_height = max(stringWidth(n, "Helvetica", _AXIS_FONT) for n in names) * 0.5 + 12
+        plot.categoryAxis.categoryNames = names
+        plot.categoryAxis.labels.angle = 30
+        plot.categoryAxis.labels.boxAnchor = "ne"
+    else:
+        label_height = max(len(lines) for lines in wrapped) * (_AXIS_FONT + 1.5) + 8
+        plot.categoryAxis.categoryNames = ["\n".join(lines) for lines in wrapped]
+        plot.categoryAxis.labels.boxAnchor = "n"
+    series_names = [_CONTROL.sub(" ", s.name) for s in chart.series]
+    columns, column_width = legend_layout(series_names, WIDTH - left)
+    legend_rows = -(-len(series_names) // columns)
+    legend_height = legend_rows * _LEGEND_ROW + 6
+    height = 14 + plot_height + label_height + legend_height
+    drawing = Drawing(WIDTH, height)
+    plot.x, plot.y, plot.width, plot.height = left, legend_height + label_height, plot_width, plot_height
     palette = [colors.HexColor(s.colour or PALETTE[k % len(PALETTE)]) for k, s in enumerate(chart.series)]
     values = [tuple(series.values[: len(chart.categories)]) for series in chart.series]
     # reportlab joins a line across a missing value; a series is drawn as one row per unbroken run
     # so a gap stays a gap. Each row keeps its series' colour.
     rows, row_colours = (values, palette) if chart.kind != "line" else _line_runs(values, palette)
     plot.data = rows
-    names = [_CONTROL.sub(" ", c) for c in chart.categories]
-    plot.categoryAxis.categoryNames = names
-    plot.categoryAxis.labels.fontSize = 7
+    plot.categoryAxis.labels.fontSize = _AXIS_FONT
     plot.categoryAxis.labels.fontName = "Helvetica"
-    if len(names) > 6 or max(len(n) for n in names) > 10:
-        plot.categoryAxis.labels.angle = 30
-        plot.categoryAxis.labels.boxAnchor = "ne"
-    plot.valueAxis.labels.fontSize = 7
+    plot.categoryAxis.labels.leading = _AXIS_FONT + 1.5
+    plot.valueAxis.labels.fontSize = _AXIS_FONT
     plot.valueAxis.visibleGrid = True
     plot.valueAxis.gridStrokeColor = colors.HexColor("#D9D9D9")
     plot.valueAxis.valueMin = 0
@@ -276,18 +419,15 @@ def _chart(chart: model.Chart) -> Drawing:
             plot.lines[k].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour, strokeColor=colour)
     drawing.add(plot)
     if chart.y_title:
-        drawing.add(String(0, height - 8, _CONTROL.sub(" ", chart.y_title), fontName="Helvetica", fontSize=7))
-    legend = Legend()
-    legend.x, legend.y = 45, 12
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.fontSize = 7
-    legend.dx = legend.dy = 7
-    legend.deltax = 10
-    legend.colorNamePairs = [
-        (colour, _CONTROL.sub(" ", s.name)) for colour, s in zip(palette, chart.series, strict=True)
-    ]
-    drawing.add(legend)
+        drawing.add(String(0, height - 9, _CONTROL.sub(" ", chart.y_title), fontName="Helvetica", fontSize=7.5))
+    for k, (colour, name) in enumerate(zip(palette, series_names, strict=True)):
+        x = left + (k % columns) * column_width
+        y = legend_height - 6 - (k // columns + 1) * _LEGEND_ROW + 3
+        if chart.kind == "line":
+            drawing.add(Line(x, y + _SWATCH / 2, x + _SWATCH + 3, y + _SWATCH / 2, strokeColor=colour, strokeWidth=2))
+        else:
+            drawing.add(Rect(x, y, _SWATCH, _SWATCH, fillColor=colour, strokeColor=colour))
+        drawing.add(String(x + _SWATCH + 6, y, name, fontName="Helvetica", fontSize=_LEGEND_FONT))
     return drawing
 
 
@@ -333,7 +473,7 @@ def _numbered_canvas(report: Report) -> Callable[..., Canvas]:
             super().save()
 
         def _stamp(self, number: int, total: int) -> None:
-            width, height = A4
+            width, height = self._pagesize
             self.saveState()
             self.setFont("Helvetica-Bold", 9)
             self.setFillColor(colors.HexColor("#B2182B"))

@@ -8,6 +8,13 @@ when a user edits the cell (F2, Enter), copies it into another sheet or saves th
 is that the quote is shown (``'-2+3``); we accept that for text that starts with these characters, which
 is rare in this data. Numbers, dates and None are returned unchanged.
 
+**Writing a cell.** Every writer uses the helpers here: `safe_cell_value` for any value about to go into a
+spreadsheet or CSV cell (xlsxwriter's `write_string`, a CSV row), and `put_cell` for openpyxl, which
+would otherwise store a str starting with ``=`` as a live formula; `put_cell` writes the neutralised
+value and marks the cell as text. Ordinary text (not starting with those characters) is written
+exactly as it is, so it reads back unchanged; text that does start with one reads back with its
+leading quote.
+
 **Checking a workbook.** `workbook_problems` unzips an .xlsx and lists anything that could run or reach
 out: formula elements in worksheet cells, ``<hyperlink>`` elements, hyperlink or other external
 relationships, external link / connection / macro parts, defined names or chart references that are not
@@ -22,9 +29,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from defusedxml import ElementTree
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -56,6 +65,22 @@ def neutralise(value: _T) -> _T | str:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return QUOTE + value
     return value
+
+
+def safe_cell_value(value: _T) -> _T | str:
+    """The value to put in a spreadsheet or CSV cell: `neutralise`d (the one rule for every file we write)."""
+    return neutralise(value)
+
+
+def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write `value` into an openpyxl sheet so that it can never compute: text is neutralised and stored
+    as a text cell (openpyxl would make a str starting with "=" a formula); numbers, dates and None as
+    they are. Returns the cell, for styling."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = safe_cell_value(value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _strings(root: object) -> list[str]:

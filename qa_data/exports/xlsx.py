@@ -176,7 +176,8 @@ class _Sheet:
     # --- Cells -------------------------------------------------------------------------------------
 
     def _fit(self, col: int, text: str) -> None:
-        self.widths[col] = max(self.widths.get(col, 8.0), min(len(text) * 1.1 + 2, MAX_WIDTH))
+        longest = max((len(line) for line in text.split("\n")), default=0)  # a wrapped cell: its longest line
+        self.widths[col] = max(self.widths.get(col, 8.0), min(longest * 1.1 + 2, MAX_WIDTH))
 
     def text(self, text: str, style: str) -> None:
         fmt = {
