@@ -55,6 +55,7 @@ def load_audits(
     report = LoadReport(file=source.name, kind=KIND)
     report.sha256 = hashlib.sha256(source.data).hexdigest()
     step(0.05, "Checking the file")
+    kill_point("audits:start")
     raw = find_table(source, header_score, report) if inspect_file(source, report) else None
     cur = db.cursor(con)
     try:

@@ -52,9 +52,13 @@ def kill_point(name: str) -> None:
         return
     delay = int(target.partition("@")[2] or 0) / 1000
     if delay:
-        threading.Timer(delay, os.kill, (os.getpid(), signal.SIGKILL)).start()
+        threading.Timer(delay, _die).start()
     else:
-        os.kill(os.getpid(), signal.SIGKILL)
+        _die()
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def locked(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, write: Callable[[], None]) -> None:

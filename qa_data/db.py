@@ -110,7 +110,14 @@ def is_open(path: str | Path) -> bool:
     """Whether this process has the database at `path` open (through `connect`)."""
     with _OPEN_LOCK:
         ref = _OPEN.get(str(Path(path).resolve()))
-        return ref is not None and ref() is not None
+        shared = ref() if ref is not None else None
+    if shared is None:
+        return False
+    try:
+        shared.cursor().close()
+    except duckdb.ConnectionException:
+        return False  # closed
+    return True
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
