@@ -52,23 +52,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _checked_version(path: Path) -> int:
+def _checked_version(path: Path, name: str) -> int:
     """Open the database file at `path` on its own, fold in any write-ahead log, and return its
-    schema version; raises BackupError when it is not a QA Insight database."""
+    schema version; raises BackupError (naming the file `name`) when it is not a QA Insight
+    database."""
     try:
         con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
                                                 "autoload_known_extensions": False})
     except duckdb.Error as exc:
-        raise BackupError(f"{path.name} is not a readable DuckDB database: {exc}") from exc
+        raise BackupError(f"{name} is not a readable DuckDB database: {exc}") from exc
     try:
         con.execute("checkpoint")
         version = db.schema_version(con)
     except duckdb.Error as exc:
-        raise BackupError(f"{path.name} cannot be read as a database: {exc}") from exc
+        raise BackupError(f"{name} cannot be read as a database: {exc}") from exc
     finally:
         con.close()
     if version < 1:
-        raise BackupError(f"{path.name} is not a QA Insight database (it has no schema version)")
+        raise BackupError(f"{name} is not a QA Insight database (it has no schema version)")
     return version
 
 
@@ -91,7 +92,7 @@ def backup(db_path: str | Path, out_dir: str | Path, *, who: str | None = None) 
               tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as work):
             copy = Path(work) / target.name
             _copy_between_writes(source, copy)
-            _checked_version(copy)
+            _checked_version(copy, f"the copy of {source.name}")
             os.replace(copy, target)
     except UploadInProgress as busy:
         raise BackupError(f"{busy} (waited {WAIT_SECONDS:.0f} seconds)") from busy
@@ -142,7 +143,7 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path:
             staged = target.with_name(target.name + ".restoring")
             shutil.copyfile(backup_path, staged)
             try:
-                _checked_version(staged)
+                _checked_version(staged, backup_path.name)
                 if target.exists():
                     _refuse_if_open(target)
                     os.replace(target, kept)
