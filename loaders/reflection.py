@@ -92,7 +92,8 @@ def problems(report: LoadReport) -> list[str]:
     for issue in sorted(report.issues, key=lambda i: i.severity != ERROR):
         where = [issue.sheet, f"row {issue.row}" if issue.row else None,
                  (f"column {issue.column}" if issue.row else issue.column)]
-        out.append(f"{', '.join(w for w in where if w)}: {issue.message}")
+        located = ", ".join(w for w in where if w)
+        out.append(f"{located}: {issue.message}" if located else issue.message)
     return out
 
 

@@ -472,3 +472,46 @@ def test_two_processes_uploading_at_once_one_loads(prepared: tuple[Path, dict[st
     with db.connect(trial) as con:
         assert con.execute("select loaded_by, outcome from loads where loaded_by <> 'setup'").fetchall() == [
             ("amir.k", "loaded")]
+
+
+# --- What the pages say -------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_reflection_page_says_an_upload_is_in_progress(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import app_copy
+    from test_reflection_page import PAGE, fill, open_page, query, submit
+
+    app_db = app_copy(sample_db, tmp_path, monkeypatch)
+    at = open_page(PAGE)
+    fill(at, audit_id="RS-BUSY-1")
+    with write_lock.write_lock(app_db, who="amir.k"):
+        submit(at)
+    assert [e.value for e in at.error] == ["The sheet was not saved: 1 thing(s) to correct."]
+    [line] = at.markdown[-1].value.splitlines()
+    assert line.startswith("- An upload is in progress (started by amir.k at ")
+    assert line.endswith("); try again when it has finished.")
+    assert query(app_db, "select count(*) from audits where audit_id = 'RS-BUSY-1'") == [(0,)]
+    submit(at)  # the lock is free again: the same sheet saves
+    assert [s.value for s in at.success] == ["Audit RS-BUSY-1 saved."]
+
+
+def test_the_upload_page_says_an_upload_is_in_progress() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        from loaders.report import LoadReport
+        from pages import uploads
+
+        report = LoadReport(file="march.xlsx", kind="audits")
+        report.add("upload-in-progress",
+                   "An upload is in progress (started by amir.k at 10:04); try again when it has finished.")
+        uploads.show_outcome(report)
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert [w.value for w in at.warning] == [
+        "march.xlsx was not loaded. An upload is in progress (started by amir.k at 10:04); try again when it has "
+        "finished."]
+    assert not at.error
