@@ -45,7 +45,7 @@ from loaders import cells, workbook
 from loaders.annex_a_lists import LISTS, Column, ListSpec, header_key, header_score, identify, normalise_code
 from loaders.report import ERROR, INFO, WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load, record_load
+from loaders.writer import insert_load, kill_point, locked, record_load
 from qa_data import db, kpi_results
 
 KIND = "annex_a"
@@ -117,11 +117,13 @@ def load_annex_a(
         if not report.valid or reference_date is None:
             report.outcome = "rejected"
             if not dry_run or record_rejected:
-                record_load(cur, report, loaded_by=loaded_by)
+                locked(cur, report, loaded_by, lambda: record_load(cur, report, loaded_by=loaded_by))
         elif dry_run:
             report.outcome = "checked"
         else:
-            _write(cur, found, report, reference_date, loaded_by)
+            kill_point("annex_a:validated")
+            date_ = reference_date
+            locked(cur, report, loaded_by, lambda: _write(cur, found, report, date_, loaded_by))
         return report
     finally:
         cur.close()
@@ -396,6 +398,7 @@ def _write(cur: duckdb.DuckDBPyConnection, found: list[_Found], report: LoadRepo
                        "whole snapshot, so they are removed.", severity=WARNING)
         for table in [s.table for s in LISTS] + ["annex_a_unparsed_values", "annex_a_snapshots"]:
             cur.execute(f"delete from {table} where snapshot_id = ?", [snapshot])  # noqa: S608
+        kill_point("annex_a:deleted")
         report.outcome, report.rows_loaded = "loaded", report.rows_read
         report.rows_replaced = sum(count or 0 for count in old)
         insert_load(cur, report, loaded_by)
@@ -415,7 +418,9 @@ def _write(cur: duckdb.DuckDBPyConnection, found: list[_Found], report: LoadRepo
                 f"from aa_flag_{f.n} where flag in (select unnest(?))",
                 [snapshot, f.n, f.where, sorted(set(PROBLEMS.values()))],
             )
+            kill_point(f"annex_a:list-{f.n}")
         kpi_results.compute_snapshot_kpis(cur, snapshot)  # the snapshot's KPI values, in the same transaction
+        kill_point("annex_a:before-commit")
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")

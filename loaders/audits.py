@@ -25,7 +25,7 @@ from loaders.audit_checks import Checker
 from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
-from loaders.writer import ChildRows, record_load, replace_rows
+from loaders.writer import ChildRows, kill_point, locked, record_load, replace_rows
 from qa_data import db, vocab
 
 KIND = "audits"
@@ -55,6 +55,7 @@ def load_audits(
     report = LoadReport(file=source.name, kind=KIND)
     report.sha256 = hashlib.sha256(source.data).hexdigest()
     step(0.05, "Checking the file")
+    kill_point("audits:start")
     raw = find_table(source, header_score, report) if inspect_file(source, report) else None
     cur = db.cursor(con)
     try:
@@ -65,14 +66,15 @@ def load_audits(
         if dry_run:
             report.outcome = "checked" if report.valid else "rejected"
             if record_rejected and not report.valid:
-                record_load(cur, report, loaded_by=loaded_by)
+                locked(cur, report, loaded_by, lambda: record_load(cur, report, loaded_by=loaded_by))
             return report
         step(0.8, "Saving")
+        kill_point("audits:validated")
         if not report.valid or raw is None:
             report.outcome = "rejected"
-            record_load(cur, report, loaded_by=loaded_by)
+            locked(cur, report, loaded_by, lambda: record_load(cur, report, loaded_by=loaded_by))
         else:
-            replace_rows(
+            locked(cur, report, loaded_by, lambda: replace_rows(
                 cur,
                 report,
                 loaded_by=loaded_by,
@@ -82,7 +84,7 @@ def load_audits(
                 staged="new_audits",
                 staged_keys="stage",
                 children=children,
-            )
+            ))
         step(1.0, f"done ({report.outcome})")
         return report
     finally:

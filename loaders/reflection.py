@@ -28,7 +28,7 @@ from loaders.audit_columns import FIELD_BY_NAME, FIELDS
 from loaders.audits import load_audits
 from loaders.report import ERROR, Issue, LoadReport
 from loaders.workbook import Source
-from loaders.writer import ChildRows
+from loaders.writer import IN_PROGRESS, ChildRows
 from qa_data import db, vocab
 from qa_data.exports.safe import put_cell
 from qa_data.reflection import ACTION_COLUMNS, ACTIONS_SECTION, MAIN_DOMAINS, SECTIONS, ReflectionSheet
@@ -81,7 +81,8 @@ def save_reflection(
     loaded = load_audits(
         con, source, loaded_by=loaded_by, today=today, children=(_action_rows(sheet),)
     )
-    loaded.issues = report.issues
+    # Keep a refusal to write (another upload holds the write lock) with the sheet's own issues.
+    loaded.issues = report.issues + [i for i in loaded.issues if i.code == IN_PROGRESS]
     return loaded
 
 
@@ -91,7 +92,8 @@ def problems(report: LoadReport) -> list[str]:
     for issue in sorted(report.issues, key=lambda i: i.severity != ERROR):
         where = [issue.sheet, f"row {issue.row}" if issue.row else None,
                  (f"column {issue.column}" if issue.row else issue.column)]
-        out.append(f"{', '.join(w for w in where if w)}: {issue.message}")
+        located = ", ".join(w for w in where if w)
+        out.append(f"{located}: {issue.message}" if located else issue.message)
     return out
 
 

@@ -12,7 +12,7 @@ import duckdb
 
 from loaders.report import WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Score, Source, find_table, inspect_file
-from loaders.writer import record_load
+from loaders.writer import kill_point, locked, record_load
 from qa_data import db
 from qa_data.vocab import normalise_label
 
@@ -51,9 +51,10 @@ def load_table(
         if dry_run or not report.valid:
             report.outcome = "checked" if report.valid else "rejected"
             if not report.valid and (record_rejected or not dry_run):
-                record_load(cur, report, loaded_by=loaded_by)
+                locked(cur, report, loaded_by, lambda: record_load(cur, report, loaded_by=loaded_by))
             return report
-        write(cur, report, rows, loaded_by)
+        kill_point("table:validated")
+        locked(cur, report, loaded_by, lambda: write(cur, report, rows, loaded_by))
         return report
     finally:
         cur.close()

@@ -1,11 +1,19 @@
 """Writing a validated file: the `loads` record and the replace-what-changed rule, in one
 transaction that is rolled back on any exception (including Streamlit's rerun interruption,
-which is not an `Exception`)."""
+which is not an `Exception`), under the database's write lock (`locked`: one upload at a time).
+
+`kill_point(name)` marks the moments the durability tests SIGKILL a load at; it does nothing unless
+the environment variable QA_INSIGHT_KILL_AT names that point (tests only, see tests/test_durability.py).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +21,10 @@ import duckdb
 import pyarrow as pa
 
 from loaders.report import LoadReport
+from qa_data.write_lock import CODE as IN_PROGRESS
+from qa_data.write_lock import UploadInProgress, write_lock
+
+KILL_AT = "QA_INSIGHT_KILL_AT"
 
 # Columns that say where a row came from, not what it says: a re-saved file that only moves rows
 # does not count as a change.
@@ -29,6 +41,39 @@ class ChildRows:
     table: str
     columns: tuple[str, ...]
     rows: pa.Table
+
+
+def kill_point(name: str) -> None:
+    """Test hook, inert unless QA_INSIGHT_KILL_AT is set: SIGKILL this process when the load reaches
+    the point `name` (QA_INSIGHT_KILL_AT=name), or `ms` milliseconds after it (name@ms), so that a
+    kill can land inside DuckDB's commit."""
+    target = os.environ.get(KILL_AT)
+    if not target or target.partition("@")[0] != name:
+        return
+    delay = int(target.partition("@")[2] or 0) / 1000
+    if delay:
+        threading.Timer(delay, _die).start()
+    else:
+        _die()
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def locked(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, write: Callable[[], None]) -> None:
+    """Run `write` (which writes `report`'s upload, `loads` record included) holding the database's
+    write lock. When another upload holds it, write nothing and add the `upload-in-progress` error
+    (outcome "not loaded"): the refused attempt is not recorded in `loads`, since recording it
+    would be a write without the lock that a backup in progress relies on."""
+    try:
+        with write_lock(cur, who=loaded_by):
+            kill_point("locked")
+            write()
+            kill_point("written")
+    except UploadInProgress as busy:
+        report.add(IN_PROGRESS, str(busy))
+        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
 
 
 def new_load_id() -> str:
@@ -59,6 +104,7 @@ def record_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, *, loaded_by
     cur.execute("begin transaction")
     try:
         insert_load(cur, report, loaded_by)
+        kill_point("record:before-commit")
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
@@ -90,6 +136,7 @@ def replace_rows(
         cur.register(name, child.rows)
     cur.execute("begin transaction")
     try:
+        kill_point("replace:begun")
         cur.execute(
             f"create or replace temp table file_keys as select distinct {key} from {staged_keys}"  # noqa: S608
         )
@@ -125,22 +172,28 @@ def replace_rows(
         else:
             report.outcome, report.rows_loaded, report.rows_replaced = "loaded", changed, replaced
         insert_load(cur, report, loaded_by)
+        kill_point("replace:recorded")
         if changed:
             if where:
                 cur.execute(f"delete from {table} {where}")  # noqa: S608
+                kill_point("replace:deleted")
             cur.execute(
                 f"insert into {table} ({cols}, load_id) select {cols}, ? from {staged} {where}",  # noqa: S608
                 [report.load_id],
             )
+            kill_point("replace:inserted")
             for name, child in zip(staged_children, children, strict=True):
                 c_cols = ", ".join(child.columns)
                 if where:
                     cur.execute(f"delete from {child.table} {where}")  # noqa: S608
+                    kill_point("replace:children-deleted")
                 cur.execute(
                     f"insert into {child.table} ({c_cols}, load_id) "  # noqa: S608
                     f"select {c_cols}, ? from {name} {where}",
                     [report.load_id],
                 )
+                kill_point("replace:children-inserted")
+        kill_point("replace:before-commit")
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")

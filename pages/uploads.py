@@ -172,6 +172,8 @@ def show_outcome(report: LoadReport) -> None:
         st.success(report.summary(), icon=":material/cloud_done:")
     elif report.outcome == "unchanged":
         st.info(report.summary(), icon=":material/sync:")
+    elif busy := [i.message for i in report.errors if i.code == "upload-in-progress"]:
+        st.warning(f"{report.file} was not loaded. {busy[0]}", icon=":material/hourglass_top:")
     else:
         st.error(report.summary(), icon=":material/error:")
 

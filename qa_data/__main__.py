@@ -1,6 +1,8 @@
 """Command line: build the reports for scheduled runs.
 
     python -m qa_data export {cabinet,qpc,sef} --period 2025-Q3 [--db FILE] --out FILE
+    python -m qa_data backup [--db FILE] --out DIR        (see qa_data/backup.py)
+    python -m qa_data restore BACKUP [--db FILE]
 
 The period is a calendar quarter (2025-Q3 = Jul-Sep 2025) or a financial-year quarter (2025-26 Q2,
 the same months). The format follows --out's suffix: the Cabinet summary and the Q&PC pack as .xlsx
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from qa_data import db, periods
+from qa_data import backup, db, periods
 from qa_data.exports.documents import FORMATS, gather, render
 from qa_data.scope import Scope
 
@@ -40,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                         "data/qa_insight.duckdb)")
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx, .pdf or .docx)")
     export.add_argument("--user", default=None, help="who is exporting (default: the login name)")
+    backup.add_commands(commands)
     return p
 
 
@@ -81,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     from qa_data.exports.figures import NoDataError
 
     args = _parser().parse_args(argv)
+    if args.command in ("backup", "restore"):
+        return backup.run(args)
     try:
         written = export(args.report, period=args.period, out=args.out, db_path=args.db,
                          user=args.user or getpass.getuser())

@@ -17,6 +17,7 @@ import duckdb
 from qa_data import db, periods
 from qa_data.scope import Scope
 from qa_data.vocab import SERVICE_AREAS
+from qa_data.write_lock import write_lock
 
 COUNCIL_WIDE = "Council-wide"
 REPORTS = ("cabinet", "qpc", "sef")
@@ -68,7 +69,8 @@ def set_commentary(
     """Save `text` as the commentary for (report, the quarter holding `quarter`, service_area, field),
     replacing any earlier text, in one transaction; blank text removes it. Records `scope.user` and
     the time. Raises CommentaryRefused when the area is outside the user's scope (council-wide needs
-    every area), ValueError for an unknown report, area or field, or text over MAX_LENGTH."""
+    every area), ValueError for an unknown report, area or field, or text over MAX_LENGTH, and
+    qa_data.write_lock.UploadInProgress (saving nothing) while an upload holds the write lock."""
     _check(report, service_area, field)
     if not _may_see(scope, service_area):
         raise CommentaryRefused(f"{scope.user} may not write commentary for {service_area}")
@@ -78,28 +80,33 @@ def set_commentary(
     key = [report, periods.quarter_start(quarter), service_area, field]
     cur = db.cursor(con)
     try:
-        cur.execute("begin transaction")
-        try:
-            if body:
-                cur.execute(
-                    "insert into report_commentary (report, quarter_start, service_area, field, text, "
-                    "written_by, written_at) values (?, ?, ?, ?, ?, ?, ?) "
-                    "on conflict (report, quarter_start, service_area, field) do update set "
-                    "text = excluded.text, written_by = excluded.written_by, written_at = excluded.written_at",
-                    [*key, body, scope.user, now or datetime.now()],
-                )
-            else:
-                cur.execute(
-                    "delete from report_commentary "
-                    "where report = ? and quarter_start = ? and service_area = ? and field = ?",
-                    key,
-                )
-            cur.execute("commit")
-        except BaseException:
-            cur.execute("rollback")
-            raise
+        with write_lock(cur, who=scope.user):
+            _save(cur, key, body, scope.user, now or datetime.now())
     finally:
         cur.close()
+
+
+def _save(cur: duckdb.DuckDBPyConnection, key: list[object], body: str, user: str, now: datetime) -> None:
+    cur.execute("begin transaction")
+    try:
+        if body:
+            cur.execute(
+                "insert into report_commentary (report, quarter_start, service_area, field, text, "
+                "written_by, written_at) values (?, ?, ?, ?, ?, ?, ?) "
+                "on conflict (report, quarter_start, service_area, field) do update set "
+                "text = excluded.text, written_by = excluded.written_by, written_at = excluded.written_at",
+                [*key, body, user, now],
+            )
+        else:
+            cur.execute(
+                "delete from report_commentary "
+                "where report = ? and quarter_start = ? and service_area = ? and field = ?",
+                key,
+            )
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
 
 
 def get_commentary(

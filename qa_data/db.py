@@ -4,6 +4,13 @@
 Configuration is read from the environment when called, never at import time:
 
 - ``QA_INSIGHT_DB``: path of the DuckDB file (default ``data/qa_insight.duckdb`` in the project).
+- ``QA_INSIGHT_DATA_DIR``: the data folder (default: the database file's folder). The database file
+  must be inside it; DuckDB's spill files go there too (``<db>.tmp``).
+
+Sandbox: once the file is attached and migrated, the connection is locked down (`_sandbox`): no
+reading or writing of any other file through SQL (read_csv, COPY, ATTACH, httpfs...), no installing
+or loading extensions, and no changing those settings back. Loaders hand DuckDB Arrow tables
+(`register`), never file names.
 """
 
 from __future__ import annotations
@@ -22,6 +29,12 @@ from qa_data import vocab
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_VERSION_BASE = 1
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def data_dir(db_path: str | Path) -> Path:
+    """The folder the database must live in: QA_INSIGHT_DATA_DIR, else the database's own folder."""
+    configured = os.environ.get("QA_INSIGHT_DATA_DIR")
+    return Path(configured).resolve() if configured else Path(db_path).resolve().parent
 
 
 def default_db_path() -> Path:
@@ -58,6 +71,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
             except duckdb.ConnectionException:
                 pass  # closed since; open it afresh
         if key != ":memory:":
+            folder = data_dir(key)
+            if not Path(key).is_relative_to(folder):
+                raise ValueError(f"The database {key} is outside the data folder {folder} (QA_INSIGHT_DATA_DIR).")
             Path(key).parent.mkdir(parents=True, exist_ok=True)
         # Extensions are never downloaded at run time: nothing may call the internet.
         con = duckdb.connect(
@@ -70,12 +86,38 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
             con.execute(f"use {CATALOG}")
             if not read_only:
                 migrate(con)
+            _sandbox(con, None if key == ":memory:" else key + ".tmp")
         except BaseException:
             con.close()
             raise
         if key != ":memory:":
             _OPEN[key] = weakref.ref(con)
         return con
+
+
+def _sandbox(con: duckdb.DuckDBPyConnection, temp_directory: str | None) -> None:
+    """Lock the connection down (for every cursor taken from it): no other files, no extensions,
+    and the configuration cannot be changed again."""
+    if temp_directory:
+        con.execute("set temp_directory = ?", [temp_directory])
+    for setting in ("enable_external_access", "allow_community_extensions", "autoinstall_known_extensions",
+                    "autoload_known_extensions"):
+        con.execute(f"set {setting} = false")
+    con.execute("set lock_configuration = true")
+
+
+def is_open(path: str | Path) -> bool:
+    """Whether this process has the database at `path` open (through `connect`)."""
+    with _OPEN_LOCK:
+        ref = _OPEN.get(str(Path(path).resolve()))
+        shared = ref() if ref is not None else None
+    if shared is None:
+        return False
+    try:
+        shared.cursor().close()
+    except duckdb.ConnectionException:
+        return False  # closed
+    return True
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,194 @@
+"""Backup and restore of the database file.
+
+    python -m qa_data backup --db FILE --out DIR
+    python -m qa_data restore BACKUP --db FILE
+
+`backup` holds the write lock (so no upload is half-written), checkpoints the database when it can
+and copies it (with its write-ahead log, if any) to ``DIR/qa_insight_YYYYMMDD_HHMMSS.duckdb``, opens
+the copy to fold the log in and check it, then writes its checksum beside it
+(``<backup>.sha256``, the format `sha256sum -c` reads). It works while the app has the database
+open: the copy is taken between uploads.
+
+`restore` checks the backup against its checksum, opens it and checks it has a schema version, and
+refuses to replace a database that is open (in this process or another, e.g. the running app: stop
+it first) or whose write lock is held. The database it replaces is kept as ``<db>.before-restore``.
+
+Exit status: 0 done; 1 refused (damaged backup, database open or busy); 2 usage error (missing
+file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from qa_data import db
+from qa_data.write_lock import UploadInProgress, current_user, write_lock
+
+WAIT_SECONDS = 60.0  # a backup waits this long for an upload in progress to finish
+
+
+class BackupError(Exception):
+    """A backup or restore that was refused; `str()` says why."""
+
+
+class UsageError(BackupError):
+    """A file the user named does not exist."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checked_version(path: Path, name: str) -> int:
+    """Open the database file at `path` on its own, fold in any write-ahead log, and return its
+    schema version; raises BackupError (naming the file `name`) when it is not a QA Insight
+    database."""
+    try:
+        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
+                                                "autoload_known_extensions": False})
+    except duckdb.Error as exc:
+        raise BackupError(f"{name} is not a readable DuckDB database: {exc}") from exc
+    try:
+        con.execute("checkpoint")
+        version = db.schema_version(con)
+    except duckdb.Error as exc:
+        raise BackupError(f"{name} cannot be read as a database: {exc}") from exc
+    finally:
+        con.close()
+    if version < 1:
+        raise BackupError(f"{name} is not a QA Insight database (it has no schema version)")
+    return version
+
+
+def backup(db_path: str | Path, out_dir: str | Path, *, who: str | None = None) -> Path:
+    """Write a consistent copy of the database at `db_path` into `out_dir` and its `.sha256`
+    beside it. Returns the backup's path. Raises UsageError when there is no database, BackupError
+    when an upload holds the write lock for more than WAIT_SECONDS."""
+    source = Path(db_path).resolve()
+    if not source.is_file():
+        raise UsageError(f"no database at {source}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"qa_insight_{datetime.now():%Y%m%d_%H%M%S}.duckdb"
+    n = 1
+    while target.exists():  # two backups in one second
+        n += 1
+        target = out / f"qa_insight_{datetime.now():%Y%m%d_%H%M%S}_{n}.duckdb"
+    try:
+        with (write_lock(source, who=who or f"{current_user()} (backup)", wait=WAIT_SECONDS),
+              tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as work):
+            copy = Path(work) / target.name
+            _copy_between_writes(source, copy)
+            _checked_version(copy, f"the copy of {source.name}")
+            os.replace(copy, target)
+    except UploadInProgress as busy:
+        raise BackupError(f"{busy} (waited {WAIT_SECONDS:.0f} seconds)") from busy
+    Path(f"{target}.sha256").write_text(f"{_sha256(target)}  {target.name}\n", encoding="utf-8")
+    return target
+
+
+def _copy_between_writes(source: Path, copy: Path) -> None:
+    """Copy the database (and its write-ahead log) while the caller holds the write lock. A
+    checkpoint first empties the log when this process can open the database; when another process
+    (the app) has it open, the log is copied too and folded into the copy afterwards."""
+    try:
+        con = db.connect(source)
+    except duckdb.IOException:
+        con = None  # open in another process; it writes only under the lock we hold
+    try:
+        if con is not None:
+            con.execute("checkpoint")
+        shutil.copyfile(source, copy)
+        wal = source.with_name(source.name + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+    finally:
+        if con is not None:
+            con.close()
+
+
+def restore(backup_file: str | Path, db_path: str | Path) -> Path:
+    """Replace the database at `db_path` with `backup_file` after checking the backup's checksum
+    and schema. The replaced database is kept as `<db>.before-restore` (returned; the path is
+    returned even when there was no database). Raises UsageError for a missing backup, BackupError
+    for a damaged backup or a database that is open or busy."""
+    backup_path = Path(backup_file)
+    target = Path(db_path).resolve()
+    kept = target.with_name(target.name + ".before-restore")
+    if not backup_path.is_file():
+        raise UsageError(f"no backup at {backup_path}")
+    sums = Path(f"{backup_path}.sha256")
+    if not sums.is_file():
+        raise BackupError(f"{backup_path.name} has no checksum file ({sums.name}); it cannot be verified")
+    expected = (sums.read_text(encoding="utf-8").split() or [""])[0].lower()
+    if _sha256(backup_path) != expected:
+        raise BackupError(f"{backup_path.name} does not match its checksum: the backup is damaged; nothing restored")
+    if db.is_open(target):
+        raise BackupError(f"the database {target} is open in this process; close it before restoring")
+    try:
+        with write_lock(target, who=f"{current_user()} (restore)"):
+            staged = target.with_name(target.name + ".restoring")
+            shutil.copyfile(backup_path, staged)
+            try:
+                _checked_version(staged, backup_path.name)
+                if target.exists():
+                    _refuse_if_open(target)
+                    os.replace(target, kept)
+                os.replace(staged, target)
+            finally:
+                staged.unlink(missing_ok=True)
+                staged.with_name(staged.name + ".wal").unlink(missing_ok=True)
+    except UploadInProgress as busy:
+        raise BackupError(f"{busy} Nothing restored.") from busy
+    return kept
+
+
+def _refuse_if_open(target: Path) -> None:
+    """Raise BackupError when another process has the database open (DuckDB's own file lock)."""
+    try:
+        duckdb.connect(str(target)).close()  # folds in any write-ahead log, so the file stands alone
+    except duckdb.IOException as exc:
+        raise BackupError(f"the database {target} is open in another process (is the app running? stop it "
+                          f"first); nothing restored") from exc
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `backup` and `restore` subcommands of `python -m qa_data`."""
+    b = commands.add_parser("backup", help="write a consistent copy of the database and its checksum")
+    b.add_argument("--db", metavar="FILE", help="database file (default: QA_INSIGHT_DB or data/qa_insight.duckdb)")
+    b.add_argument("--out", required=True, metavar="DIR", help="folder to write the backup to")
+    r = commands.add_parser("restore", help="replace the database with a checked backup")
+    r.add_argument("backup", metavar="BACKUP", help="the backup file (its .sha256 must be beside it)")
+    r.add_argument("--db", metavar="FILE", help="database file (default: QA_INSIGHT_DB or data/qa_insight.duckdb)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed `backup` or `restore` command; returns the exit status."""
+    target = Path(args.db) if args.db else db.default_db_path()
+    try:
+        if args.command == "backup":
+            print(f"wrote {backup(target, args.out)}")
+        else:
+            kept = restore(args.backup, target)
+            print(f"restored {target} from {args.backup}" + (f"; the previous database is {kept}" if kept.exists()
+                                                             else ""))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
