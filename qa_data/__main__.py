@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from qa_data import db, periods
+from qa_data import cli_users, db, periods
 from qa_data.scope import Scope
 
 FORMATS: dict[str, tuple[str, ...]] = {"cabinet": (".xlsx", ".pdf"), "qpc": (".xlsx", ".pdf"), "sef": (".docx",)}
@@ -100,6 +100,8 @@ def export(report: str, *, period: str, out: str, db_path: str | None, user: str
 def main(argv: list[str] | None = None) -> int:
     from qa_data.exports.figures import NoDataError
 
+    if (status := cli_users.main(argv)) is not None:  # users, audit-trail
+        return status
     args = _parser().parse_args(argv)
     try:
         written = export(args.report, period=args.period, out=args.out, db_path=args.db,
