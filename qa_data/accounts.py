@@ -14,11 +14,12 @@ may `manage_users` (an administrator's `Scope.for_user`, or `Scope.operator` at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 from argon2 import PasswordHasher
@@ -33,6 +34,7 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256  # hashing is deliberately slow; a megabyte "password" is a denial of service
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+CONFLICT_RETRIES = 3
 # Common passwords of the minimum length or more (shorter ones fail the length rule anyway), and
 # words a children's services team would reach for. Compared case-insensitively.
 COMMON_PASSWORDS = frozenset({
@@ -44,6 +46,8 @@ COMMON_PASSWORDS = frozenset({
     "qainsight1234", "safeguarding1", "safeguarding123", "northbridge123",
 })  # fmt: skip
 _COLUMNS = "username, display_name, roles, service_areas, active"
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class AccountError(ValueError):
@@ -135,13 +139,30 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
     cur = db.cursor(con)
     cur.execute("begin transaction")
     try:
-        yield cur
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        raise
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("rollback")
+            raise
+        cur.execute("commit")  # a commit that fails has rolled back already
     finally:
         cur.close()
+
+
+def _retry_on_conflict(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run a whole unit of work again when its commit loses a race: two sessions signing in at once
+    both append audit entry N, and DuckDB refuses the later commit (nothing of it was kept)."""
+
+    @functools.wraps(fn)
+    def again(*args: P.args, **kwargs: P.kwargs) -> T:
+        for _ in range(CONFLICT_RETRIES - 1):
+            try:
+                return fn(*args, **kwargs)
+            except duckdb.TransactionException:
+                continue
+        return fn(*args, **kwargs)
+
+    return again
 
 
 def _get(cur: duckdb.DuckDBPyConnection, username: str) -> User | None:
@@ -212,6 +233,7 @@ def _insert(cur: duckdb.DuckDBPyConnection, *, actor: str, username: str, displa
     return User(username, display_name.strip(), roles, areas, True)
 
 
+@_retry_on_conflict
 def add_user(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -234,6 +256,7 @@ def add_user(
                        areas=areas, password=password, when=now or datetime.now())
 
 
+@_retry_on_conflict
 def create_first_admin(
     con: duckdb.DuckDBPyConnection, *, actor: str, username: str, display_name: str, password: str,
     now: datetime | None = None,
@@ -248,6 +271,7 @@ def create_first_admin(
                        password=password, when=now or datetime.now())
 
 
+@_retry_on_conflict
 def change_user(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -308,6 +332,7 @@ def disable_user(con: duckdb.DuckDBPyConnection, *, by: Scope, username: str, no
     return change_user(con, by=by, username=username, active=False, now=now)
 
 
+@_retry_on_conflict
 def set_password(
     con: duckdb.DuckDBPyConnection, *, by: Scope, username: str, password: str, now: datetime | None = None
 ) -> None:
@@ -332,6 +357,7 @@ def set_password(
                            detail={"own": by.user == name})
 
 
+@_retry_on_conflict
 def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime) -> User | None:
     """Local sign-in: the active user when `password` is right and the account is not locked, else
     None. Records `sign_in` or `sign_in_failed` (with the reason: unknown-user, disabled,
@@ -379,6 +405,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str, n
         return None
 
 
+@_retry_on_conflict
 def record_sign_in(con: duckdb.DuckDBPyConnection, *, user: User, method: str, now: datetime | None = None) -> None:
     """Record a sign-in made elsewhere (single sign-on: the identity provider checked the password)."""
     with _transaction(con) as cur:
@@ -386,6 +413,7 @@ def record_sign_in(con: duckdb.DuckDBPyConnection, *, user: User, method: str, n
                            at=now or datetime.now(), detail={"method": method})
 
 
+@_retry_on_conflict
 def record_sign_out(con: duckdb.DuckDBPyConnection, *, username: str, reason: str = "signed out",
                     now: datetime | None = None) -> None:
     """Record a sign-out (`reason`: signed out, or session_expired for an idle timeout)."""

@@ -123,8 +123,10 @@ def record(
     back: the entry shares the fate of the change it records.
 
     Raises AuditTrailError when no transaction is open on `cur`, for an unknown action, an empty
-    actor, or a detail that fails `check_detail`. Two transactions appending at once conflict on
-    `seq` and the later one fails at commit (DuckDB's optimistic concurrency): nothing half-written."""
+    actor, a time with a time zone, or a detail that fails `check_detail`. Two transactions
+    appending at once both take the same `seq` and the later commit fails with
+    duckdb.TransactionException, keeping nothing of it: run the whole unit of work again (as
+    qa_data.accounts does)."""
     if action not in ACTIONS:
         raise AuditTrailError(f"unknown audit action {action!r}; known: {', '.join(sorted(ACTIONS))}")
     if not actor or not actor.strip():
@@ -136,6 +138,8 @@ def record(
     if not _in_transaction(cur):
         raise AuditTrailError("record() must run inside the caller's transaction (begin transaction first)")
     when = at or datetime.now()
+    if when.tzinfo is not None:  # the column is a plain timestamp: an offset would not survive, nor the hash
+        raise AuditTrailError("give the time as a plain (local) datetime, without a time zone")
     last = cur.execute("select seq, hash from audit_trail order by seq desc limit 1").fetchone()
     seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
     detail_json = canonical_detail(fields)

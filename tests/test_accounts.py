@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from argon2 import PasswordHasher
 
-from qa_data import accounts, audit_trail
+from qa_data import accounts, audit_trail, db
 from qa_data.accounts import AccessRefused, AccountError, PasswordRefused
 from qa_data.roles import User
 from qa_data.scope import Scope
@@ -292,3 +292,28 @@ def test_verify_password() -> None:
     assert not accounts.verify_password(digest, JO_PW.upper())
     assert not accounts.verify_password(None, JO_PW)
     assert not accounts.verify_password("not a hash", JO_PW)
+
+
+def test_a_sign_in_that_loses_a_race_for_the_next_entry_is_retried(
+    jo: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another session signs in between this sign-in's audit entry and its commit: both wrote entry 1,
+    # DuckDB refuses the later commit, and the sign-in runs again as entry 2.
+    real_record = audit_trail.record
+    raced: list[int] = []
+
+    def record_while_another_session_commits(cur: duckdb.DuckDBPyConnection, **kwargs: Any) -> audit_trail.Entry:
+        entry = real_record(cur, **kwargs)
+        if not raced:
+            raced.append(entry.seq)
+            other = db.cursor(jo)
+            other.execute("begin transaction")
+            real_record(other, actor="amy", action="sign_in", target="amy", at=NOW)
+            other.execute("commit")
+        return entry
+
+    monkeypatch.setattr(accounts.audit_trail, "record", record_while_another_session_commits)
+    assert accounts.authenticate(jo, "jo.reed", JO_PW, NOW) is not None
+    assert raced == [1]
+    assert [(e[0], e[1]) for e in trail(jo)] == [("amy", "sign_in"), ("jo.reed", "sign_in")]
+    assert audit_trail.verify(jo) == []

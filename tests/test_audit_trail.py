@@ -4,7 +4,7 @@ tampering found at the entry where it happened; never child data."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -199,6 +199,8 @@ def test_unknown_action_empty_actor_and_autocommit_are_refused(con: duckdb.DuckD
         write(con, "jo.reed", "uploaded")
     with pytest.raises(AuditTrailError, match="needs an actor"):
         write(con, " ", "upload")
+    with pytest.raises(AuditTrailError, match="without a time zone"):
+        write(con, "jo.reed", "upload", at=datetime(2026, 11, 26, 9, tzinfo=UTC))
     cur = db.cursor(con)  # no transaction open: the entry could not share the change's fate
     with pytest.raises(AuditTrailError, match="inside the caller's transaction"):
         record(cur, actor="jo.reed", action="upload")
