@@ -3,6 +3,8 @@
     python -m qa_data export {cabinet,qpc,sef} --period 2025-Q3 [--db FILE] --out FILE
     python -m qa_data backup [--db FILE] --out DIR        (see qa_data/backup.py)
     python -m qa_data restore BACKUP [--db FILE]
+    python -m qa_data users {create-admin,add,change,disable,set-password,list} ...   (qa_data/cli_users.py)
+    python -m qa_data audit-trail verify [--db FILE]
 
 The period is a calendar quarter (2025-Q3 = Jul-Sep 2025) or a financial-year quarter (2025-26 Q2,
 the same months). The format follows --out's suffix: the Cabinet summary and the Q&PC pack as .xlsx
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from qa_data import backup, db, periods
+from qa_data import backup, cli_users, db, periods
 from qa_data.exports.documents import FORMATS, gather, render
 from qa_data.scope import Scope
 
@@ -83,6 +85,8 @@ def export(report: str, *, period: str, out: str, db_path: str | None, user: str
 def main(argv: list[str] | None = None) -> int:
     from qa_data.exports.figures import NoDataError
 
+    if (status := cli_users.main(argv)) is not None:  # users, audit-trail
+        return status
     args = _parser().parse_args(argv)
     if args.command in ("backup", "restore"):
         return backup.run(args)
