@@ -21,11 +21,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 from defusedxml import DefusedXmlException
 from isal import isal_zlib  # zlib-compatible inflate, twice as fast: the bomb check inflates every part
 
@@ -35,6 +36,10 @@ HEADER_SEARCH_ROWS = 30
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_INFLATED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # compressed-to-inflated ratio beyond which a large part is a zip bomb
+MAX_PARTS = 10_000  # a real workbook has tens of parts; a zip with more is refused unread
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a longer cell (a CSV's) is refused
+EXCEL_ERRORS = frozenset({"#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+ISSUES_PER_PROBLEM = 50  # located issues listed per problem before one summary line
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -116,6 +121,15 @@ def inspect_file(source: Source, report: LoadReport) -> bool:
             **where,
         )
         return False
+    parts = _zip_part_count(data)
+    if parts is not None and parts > MAX_PARTS:
+        report.add(
+            "zip-bomb",
+            f"The workbook holds {parts:,} parts, far more than any workbook needs; it was refused "
+            "unread to protect the server.",
+            **where,
+        )
+        return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return _inspect_zip(zf, report, source.name)
@@ -126,6 +140,16 @@ def inspect_file(source: Source, report: LoadReport) -> bool:
             **where,
         )
         return False
+
+
+def _zip_part_count(data: bytes) -> int | None:
+    """The number of parts the zip's end record declares (0xFFFF: a zip64 archive, counted as too
+    many), read before `zipfile` builds an object per part; None if there is no end record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    total = int(struct.unpack("<H", data[end + 10 : end + 12])[0])
+    return MAX_PARTS + 1 if total == 0xFFFF else total
 
 
 def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
@@ -162,7 +186,8 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
                 value=name,
             )
             return False
-        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        bare = prolog.replace(b"\x00", b"")  # a UTF-16 part spells <!DOCTYPE with NULs between
+        if b"<!DOCTYPE" in bare or b"<!ENTITY" in bare:
             report.add(
                 "unsafe-xml",
                 f"Part {info.filename} of the workbook declares XML entities, which Excel "
@@ -202,7 +227,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     left = info.compress_size
     inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    size, prolog, in_prolog = 0, b"", info.filename.endswith((".xml", ".rels"))
+    # Any part that starts like XML is checked, whatever its name: a sheet's relationship may point
+    # at a part called sheet1.dat.
+    size, prolog, in_prolog, first = 0, b"", True, True
     while left > 0 or (inflater is not None and inflater.unconsumed_tail):
         data = inflater.unconsumed_tail if inflater is not None and inflater.unconsumed_tail else b""
         if not data:
@@ -212,6 +239,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
             left -= len(data)
         out = inflater.decompress(data, _CHUNK) if inflater is not None else data
         size += len(out)
+        if first and out:
+            looks_xml = _XML_START.match(out.replace(b"\x00", b"")) is not None
+            in_prolog, first = looks_xml or info.filename.endswith((".xml", ".rels")), False
         if in_prolog:
             prolog, in_prolog = _grow_prolog(prolog, out)
         if size > budget:
@@ -224,7 +254,8 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
     return size, prolog
 
 
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_ROOT_START = re.compile(rb"<\x00?[A-Za-z_]")
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?\s*<")
 
 
 def _grow_prolog(prolog: bytes, out: bytes) -> tuple[bytes, bool]:
@@ -276,6 +307,7 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
         except Exception:  # noqa: BLE001 - an unreadable side sheet must not hide the data sheet
             continue
         if sheet.visible != "visible":
+            _warn_if_hidden_data(sheet, sheet_name, score, min_score, report)
             continue
         if sheet.total_height > max_rows() + HEADER_SEARCH_ROWS:
             report.add(
@@ -315,13 +347,15 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
     arrays = {f"c{index}": body.column(k) for k, index in enumerate(indexes)}
     first_data_row = header_index + 2  # header_index is 0-based from row 1; Excel counts from 1
     arrays["_row"] = pa.array(range(first_data_row, first_data_row + body.num_rows), pa.int32())
-    return RawTable(
+    raw = RawTable(
         sheet=sheet_name,
         header_row=header_index + 1,
         headers=headers,
         table=pa.table(arrays),
         date1904=workbook_date1904(source.data),
     )
+    merged = _scan_sheet_xml(source.data, raw, report)
+    return _check_cells(raw, report, merged)
 
 
 def _too_many_rows(report: LoadReport, rows: int, sheet: str | None) -> None:
@@ -334,6 +368,11 @@ def _too_many_rows(report: LoadReport, rows: int, sheet: str | None) -> None:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" and some exports
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -390,9 +429,220 @@ def _read_csv(source: Source, score: Score, report: LoadReport, min_score: int) 
             [(r[i] if i < len(r) and r[i] != "" else None) for r in body], pa.string()
         )
     arrays["_row"] = pa.array(lines[header_index + 1 :], pa.int32())
-    return RawTable(
+    raw = RawTable(
         sheet=None, header_row=lines[header_index], headers=headers, table=pa.table(arrays)
     )
+    return _check_cells(raw, report, set())
+
+
+# --- Cells that cannot be trusted ------------------------------------------------------------------
+
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls and DEL; tab and line breaks are kept
+_SHEETS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+_SCAN_CHUNK = 1 << 20
+
+
+def _warn_if_hidden_data(sheet: fastexcel.ExcelSheet, name: str, score: Score, min_score: int,
+                         report: LoadReport) -> None:
+    """Policy: a hidden sheet is never read. When it has the headings the loader looks for, say so."""
+    head = sheet.to_arrow().slice(0, HEADER_SEARCH_ROWS).to_pydict()
+    values = list(head.values())
+    rows = len(values[0]) if values else 0
+    for r in range(rows):
+        found = [str(col[r]).strip() for col in values if col[r] is not None and str(col[r]).strip()]
+        if score(found) >= min_score:
+            report.add(
+                "hidden-sheet-ignored",
+                f"Sheet '{name}' is hidden and was not read, although it has the expected column "
+                "headings. If it holds the data, unhide it or copy its rows to a visible sheet.",
+                severity=WARNING, sheet=name,
+            )
+            return
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip part holding the named sheet, from workbook.xml and its relationships."""
+    try:
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SafeET.ParseError, DefusedXmlException):
+        return None
+    rid = next((s.get(_SHEETS_NS) for s in book.iter(f"{_MAIN_NS}sheet") if s.get("name") == sheet), None)
+    target = next((r.get("Target") for r in rels.iter(f"{_RELS_NS}Relationship") if r.get("Id") == rid), None)
+    if not rid or not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else os.path.normpath(f"xl/{target}").replace("\\", "/")
+
+
+def _scan_sheet_xml(data: bytes, raw: RawTable, report: LoadReport) -> set[int]:
+    """Read the data sheet's XML (already inflated once within the caps) for what the cell reader
+    silently turns into blanks: error values (#REF!), formulas saved without their results, and
+    merged cells in the heading row or the data. Adds located errors; returns the columns covered
+    by merged headings."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    merged_columns: set[int] = set()
+    merges: list[tuple[int, int, int, int]] = []
+
+    def scan(segment: bytes) -> None:
+        if b"<f" in segment or b't="e"' in segment:
+            for m in _CELL.finditer(segment):
+                attrs, inner = m.group(1), m.group(2) or b""
+                ref = _REF.search(attrs)
+                if ref is None:
+                    continue
+                row, col = int(ref.group(2)), _column_index(ref.group(1))
+                if row < raw.header_row or (row > raw.header_row and col not in raw.headers):
+                    continue
+                kind = _TYPE.search(attrs)
+                cell_type = kind.group(1) if kind else b"n"
+                value = _VALUE.search(inner)
+                if cell_type == b"e":
+                    text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+                    if text.upper() != "#N/A":  # "nothing here", as case-system exports write it
+                        found.setdefault("error-value", []).append((row, col, text))
+                elif b"<f" in inner and (
+                    value is None or (not value.group(1) and cell_type not in (b"str", b"inlineStr"))
+                ):
+                    found.setdefault("formula-without-value", []).append((row, col, ""))
+        if b"<mergeCell" in segment:
+            for m in _MERGE.finditer(segment):
+                c1, r1, c2, r2 = _column_index(m.group(1)), int(m.group(2)), _column_index(m.group(3)), int(m.group(4))
+                merges.append((r1, c1, r2, c2))
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, raw.sheet or "")
+            if part is None:
+                return merged_columns
+            with zf.open(part) as fp:
+                buffer = b""
+                while chunk := fp.read(_SCAN_CHUNK):
+                    buffer += chunk
+                    cut = buffer.rfind(b"</row>")
+                    if cut < 0 and len(buffer) > 4 * _SCAN_CHUNK:
+                        cut = buffer.rfind(b"</c>")
+                    if cut >= 0:
+                        scan(buffer[:cut])
+                        buffer = buffer[cut:]
+                scan(buffer)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return merged_columns  # the cell reader has already read this part; nothing more to learn
+    where: dict[str, Any] = {"sheet": raw.sheet}
+    for r1, c1, r2, c2 in sorted(merges):
+        if r2 < raw.header_row or (r1, c1) == (r2, c2):
+            continue
+        span = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        if r1 <= raw.header_row:
+            merged_columns.update(range(c1, c2 + 1))
+            found.setdefault("merged-header", []).append((r1, c1, span))
+        else:
+            found.setdefault("merged-cells", []).append((r1, c1, span))
+    messages: dict[str, Callable[[str, str], str]] = {
+        "error-value": lambda ref, v: f"Cell {ref} shows {v}, an Excel error, not a value. Correct the "
+        "formula or type the value, then upload again.",
+        "formula-without-value": lambda ref, _v: f"Cell {ref} holds a formula whose result was not saved "
+        "(the file was not last saved by Excel). Open it in Excel, save it and upload again.",
+        "merged-header": lambda ref, v: f"Heading cells {v} are merged. Unmerge them so that each column "
+        "has its own heading.",
+        "merged-cells": lambda ref, v: f"Cells {v} are merged, so only {ref} holds a value. Unmerge them "
+        "and fill in every row.",
+    }
+    for code, cells_found in found.items():
+        for row, col, value in sorted(cells_found)[:ISSUES_PER_PROBLEM]:
+            ref = f"{column_letter(col)}{row}"
+            report.add(code, messages[code](ref, value), row=row, column=raw.headers.get(col),
+                       column_letter=column_letter(col), value=value or None, **where)
+        if len(cells_found) > ISSUES_PER_PROBLEM:
+            report.add(code, f"... and {len(cells_found) - ISSUES_PER_PROBLEM:,} more cell(s) with the "
+                       "same problem.", **where)
+    return merged_columns
+
+
+def _check_cells(raw: RawTable, report: LoadReport, merged: set[int]) -> RawTable | None:
+    """Strip control characters (warning), refuse error values, over-long cells and merged cells
+    (errors, each located), and warn of values under a blank heading. None if any cell was refused."""
+    table = raw.table
+    where: dict[str, Any] = {"sheet": raw.sheet}
+    stripped, first_stripped = 0, None
+    too_long: list[tuple[int, int, str]] = []
+    errors: list[tuple[int, int, str]] = []
+    rows = table.column("_row")
+    headers = dict(raw.headers)
+    for name, header in raw.headers.items():
+        clean = re.sub(_CONTROL, "", header)
+        if clean != header:
+            stripped += 1
+            first_stripped = first_stripped or (raw.header_row, name)
+            headers[name] = clean.strip()
+    for position, name in enumerate(table.column_names):
+        if name == "_row":
+            continue
+        index = int(name[1:])
+        column = table.column(name)
+        dirty = pc.match_substring_regex(column, _CONTROL)
+        count = pc.sum(dirty).as_py() or 0
+        if count:
+            stripped += count
+            first_row = rows[pc.index(dirty, True).as_py()].as_py()
+            first_stripped = min(first_stripped or (first_row, index), (first_row, index))
+            table = table.set_column(position, name, pc.replace_substring_regex(column, _CONTROL, ""))
+            column = table.column(name)
+        if index not in raw.headers:
+            if column.null_count < len(column) and index not in merged:
+                report.add(
+                    "column-without-heading",
+                    f"Column {column_letter(index)} has values but no heading in row {raw.header_row}; "
+                    "it was not read.",
+                    severity=WARNING, row=raw.header_row, column_letter=column_letter(index), **where,
+                )
+            continue
+        long_mask = pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)
+        if pc.any(long_mask).as_py():
+            for i in pc.indices_nonzero(pc.fill_null(long_mask, False)).to_pylist():
+                too_long.append((rows[i].as_py(), index, str(column[i].as_py())))
+        error_mask = pc.is_in(column, pa.array(sorted(EXCEL_ERRORS)))
+        if pc.any(error_mask).as_py():
+            for i in pc.indices_nonzero(pc.fill_null(error_mask, False)).to_pylist():
+                errors.append((rows[i].as_py(), index, str(column[i].as_py())))
+    if stripped and first_stripped:
+        row, col = first_stripped
+        report.add(
+            "control-characters-removed",
+            f"{stripped:,} cell(s) held invisible control characters, which were removed (the first in "
+            f"cell {column_letter(col)}{row}).",
+            severity=WARNING, row=row, column=headers.get(col), column_letter=column_letter(col), **where,
+        )
+    for row, col, text in sorted(errors)[:ISSUES_PER_PROBLEM]:
+        report.add(
+            "error-value",
+            f"Cell {column_letter(col)}{row} shows {text}, an Excel error, not a value. Correct the "
+            "formula or type the value, then upload again.",
+            row=row, column=headers.get(col), column_letter=column_letter(col), value=text, **where,
+        )
+    for row, col, text in sorted(too_long)[:ISSUES_PER_PROBLEM]:
+        report.add(
+            "cell-too-long",
+            f"Cell {column_letter(col)}{row} holds {len(text):,} characters; a cell may hold at most "
+            f"{MAX_CELL_CHARS:,} (Excel's own limit). Shorten it.",
+            row=row, column=headers.get(col), column_letter=column_letter(col), value=text[:40] + "...",
+            **where,
+        )
+    if any(i.severity == ERROR for i in report.issues):
+        return None
+    return RawTable(raw.sheet, raw.header_row, headers, table, raw.date1904)
 
 
 def has_errors(report: LoadReport) -> bool:
