@@ -37,6 +37,8 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_INFLATED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # compressed-to-inflated ratio beyond which a large part is a zip bomb
 MAX_PARTS = 10_000  # a real workbook has tens of parts; a zip with more is refused unread
+MAX_GRID_CELLS = 12_000_000  # 200,000 rows by 60 columns: about 400 MB in the cell reader
+MAX_COLUMNS = 1_000  # a return has tens of columns; each read column costs memory in every step
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a longer cell (a CSV's) is refused
 EXCEL_ERRORS = frozenset({"#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
 ISSUES_PER_PROBLEM = 50  # located issues listed per problem before one summary line
@@ -179,7 +181,8 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
     for info in infos:
         ratio_cap = max(_RATIO_FLOOR, MAX_RATIO * max(info.compress_size, 1))
         try:
-            size, prolog, crc = _inflate(zf, info, min(MAX_INFLATED_BYTES - inflated, ratio_cap))
+            part = _inflate(zf, info, min(MAX_INFLATED_BYTES - inflated, ratio_cap))
+            size, prolog, crc = part.size, part.prolog, part.crc
         except _DAMAGED:
             report.add(
                 "not-a-spreadsheet",
@@ -215,6 +218,10 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
                 value=name,
             )
             return False
+        if part.far:
+            _measure(zf, info, part)
+        if not _grid_fits(zf, info.filename, part, report, name):
+            return False
     if "xl/vbaProject.bin" in names:
         report.add(
             "macros-ignored",
@@ -223,6 +230,42 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
             value=name,
         )
     return True
+
+
+def _grid_fits(zf: zipfile.ZipFile, part_name: str, part: _Part, report: LoadReport, name: str) -> bool:
+    """The cell reader allocates every cell from A1 to the furthest one with content (32 bytes
+    each), so a single cell at XFD1048576 would take half a terabyte: refuse sheets taller than
+    the row cap or bigger than `MAX_GRID_CELLS` before any parser sees them."""
+    rows, columns = part.last_row, part.last_column + 1
+    if rows <= max_rows() + HEADER_SEARCH_ROWS and rows * columns <= MAX_GRID_CELLS and columns <= MAX_COLUMNS:
+        return True
+    sheet = _sheet_names(zf).get(part_name, part_name)
+    if rows > max_rows() + HEADER_SEARCH_ROWS:
+        report.add(
+            "too-many-rows",
+            f"Sheet '{sheet}' reaches row {rows:,}; at most {max_rows():,} rows are accepted in one "
+            "file. Split it by month, or delete stray cells far below the data.",
+            sheet=sheet, value=name,
+        )
+    else:
+        report.add(
+            "sheet-too-large",
+            f"Sheet '{sheet}' reaches column {column_letter(columns - 1)} and row {rows:,}: more than "
+            f"{MAX_COLUMNS:,} columns or {MAX_GRID_CELLS:,} cells. Delete stray cells far to the right "
+            "of or below the data.",
+            sheet=sheet, value=name,
+        )
+    return False
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> sheet name, for messages; empty if the workbook's own parts are unreadable."""
+    try:
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    except (KeyError, SafeET.ParseError, DefusedXmlException):
+        return {}
+    names = [s.get("name") or "" for s in book.iter(f"{_MAIN_NS}sheet")]
+    return {part: sheet for sheet in names if (part := _sheet_part(zf, sheet)) is not None}
 
 
 _CHUNK = 1 << 20
@@ -234,10 +277,42 @@ _DAMAGED: tuple[type[Exception], ...] = (
 _MAX_PROLOG = 1 << 20
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, bytes, int | None]:
-    """Inflate one part without keeping it: (real inflated size, up to `budget` + 1 bytes), its
-    XML prolog (everything before the root element, where a DOCTYPE must stand), and its CRC-32
-    (None when inflating stopped at the budget)."""
+@dataclass
+class _Part:
+    """What inflating one part found: its real size (up to the budget + 1 byte), its XML prolog
+    (everything before the root element, where a DOCTYPE must stand), its CRC-32 (None when
+    inflating stopped at the budget), and the furthest row and column (0-based) any cell with
+    content names, which is the grid the cell reader will allocate (0 and -1 unless `far`)."""
+
+    size: int = 0
+    prolog: bytes = b""
+    crc: int | None = 0
+    last_row: int = 0
+    last_column: int = -1
+    far: bool = False  # a filled cell far right or down: measured exactly by `_measure`
+
+
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c .../>: empty
+# A filled cell at row 100,000 or beyond, or in column BA or beyond. A sheet without one spans at most
+# 99,999 rows by 52 columns (5.2 million cells, under the cap), so only a part with one is measured
+# exactly, in a second pass.
+_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})"[^>/]*>')
+
+
+def _measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo, part: _Part) -> None:
+    """The furthest filled cell of a part (already inflated once within the caps)."""
+    tail = b""
+    with zf.open(info) as fp:
+        while chunk := fp.read(_CHUNK):
+            found = _FILLED_CELL.findall(tail + chunk)
+            tail = chunk[-40:]
+            if found:
+                part.last_column = max(part.last_column, max(_column_index(c) for c in {c for c, _r in found}))
+                part.last_row = max(part.last_row, max(int(r) for r in {r for _c, r in found}))
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
+    """Inflate one part without keeping it (see `_Part`)."""
     fp = zf.fp
     if fp is None or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise NotImplementedError(info.compress_type)
@@ -251,7 +326,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
     inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     # Any part that starts like XML is checked, whatever its name: a sheet's relationship may point
     # at a part called sheet1.dat.
-    size, prolog, in_prolog, first, crc = 0, b"", True, True, 0
+    part, in_prolog, first, is_xml, tail = _Part(), True, True, False, b""
     while left > 0 or (inflater is not None and inflater.unconsumed_tail):
         data = inflater.unconsumed_tail if inflater is not None and inflater.unconsumed_tail else b""
         if not data:
@@ -260,22 +335,32 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
                 raise EOFError("truncated part")
             left -= len(data)
         out = inflater.decompress(data, _CHUNK) if inflater is not None else data
-        size += len(out)
-        crc = isal_zlib.crc32(out, crc)
+        part.size += len(out)
+        part.crc = isal_zlib.crc32(out, part.crc or 0)
         if first and out:
             looks_xml = _XML_START.match(out[:64].replace(b"\x00", b"")) is not None
-            in_prolog, first = looks_xml or info.filename.endswith((".xml", ".rels")), False
+            is_xml = looks_xml or info.filename.endswith((".xml", ".rels"))
+            in_prolog, first = is_xml, False
         if in_prolog:
-            prolog, in_prolog = _grow_prolog(prolog, out)
-        if size > budget:
-            return size, prolog, None
-    while inflater is not None and size <= budget:  # output zlib still holds back
+            part.prolog, in_prolog = _grow_prolog(part.prolog, out)
+        if is_xml and not part.far:  # a reference split between chunks is found in the joined tail
+            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+            tail = out[-40:]
+        if part.size > budget:
+            part.crc = None
+            return part
+    while inflater is not None and part.size <= budget:  # output zlib still holds back
         out = inflater.decompress(b"", _CHUNK)
         if not out:
             break
-        size += len(out)
-        crc = isal_zlib.crc32(out, crc)
-    return size, prolog, crc if size <= budget else None
+        part.size += len(out)
+        part.crc = isal_zlib.crc32(out, part.crc or 0)
+        if is_xml and not part.far:
+            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+            tail = out[-40:]
+    if part.size > budget:
+        part.crc = None
+    return part
 
 
 _ROOT_START = re.compile(rb"<\x00?[A-Za-z_]")
@@ -368,7 +453,12 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
     if body.num_rows > max_rows():
         _too_many_rows(report, body.num_rows, sheet_name)
         return None
-    arrays = {f"c{index}": body.column(k) for k, index in enumerate(indexes)}
+    # Columns with neither a heading nor a value are dropped here (a stray cell far right makes the
+    # reader fill every column up to it).
+    arrays = {
+        f"c{index}": body.column(k) for k, index in enumerate(indexes)
+        if index in headers or body.column(k).null_count < body.num_rows
+    }
     first_data_row = header_index + 2  # header_index is 0-based from row 1; Excel counts from 1
     arrays["_row"] = pa.array(range(first_data_row, first_data_row + body.num_rows), pa.int32())
     raw = RawTable(

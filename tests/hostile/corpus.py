@@ -445,6 +445,14 @@ def far_row() -> bytes:
     return book([row("FR-1")], setup=setup)
 
 
+def far_cell(ref: str) -> Callable[[], bytes]:
+    def build() -> bytes:
+        def setup(wb: Any) -> None:
+            wb.active[ref] = "end"
+        return book([row("FC-1")], setup=setup)
+    return build
+
+
 def last_column() -> bytes:
     def setup(wb: Any) -> None:
         wb.active["XFD2"] = "stray note"
@@ -591,8 +599,10 @@ case("blank_header_with_values", HEAD, "values in column N under a blank heading
      accepted(2, ("column-without-heading", SHEET, 1, "N")))
 case("no_header_row", HEAD, "data rows only, no heading row",
      lambda: book([row("NH-1")], header=row("NH-0")), rejected(("no-header-row", None, None, None)))
-case("cell_in_last_column", HEAD, "a stray note in XFD2, the last column Excel has",
-     last_column, accepted(1, ("column-without-heading", SHEET, 1, "XFD")))
+case("cell_in_last_column", HEAD, "a stray note in XFD2, the last column Excel has (over 1,000 columns)",
+     last_column, rejected(("sheet-too-large", SHEET, None, None)), file_level=True)
+case("stray_cell_in_column_AX", HEAD, "a stray note in AX2, far right but within the caps",
+     far_cell("AX2"), accepted(1, ("column-without-heading", SHEET, 1, "AX")))
 
 FORM = "formulas and errors"
 case("formula_without_cached_value", FORM, "Overall grade M2 is a formula saved without its result",
@@ -647,8 +657,20 @@ case("more_rows_than_allowed", HUGE, "8 rows with QA_INSIGHT_MAX_ROWS=5",
 case("more_rows_than_allowed_csv", HUGE, "8 CSV rows with QA_INSIGHT_MAX_ROWS=5",
      lambda: csv_bytes([row(f"MRC-{i}") for i in range(8)]).encode(),
      rejected(("too-many-rows", None, None, None)), file_name="return.csv", env={"QA_INSIGHT_MAX_ROWS": "5"})
-case("cell_at_row_1048576", HUGE, "one cell on Excel's last row: a sheet 1,048,576 rows tall",
-     far_row, rejected(("too-many-rows", SHEET, None, None)))
+case("cell_at_row_1048576", HUGE, "one cell on Excel's last row: refused before the reader allocates the grid",
+     far_row, rejected(("too-many-rows", SHEET, None, None)), file_level=True)
+case("cell_at_XFD1048576", HUGE, "one cell in Excel's last cell (a 17-billion-cell grid for the reader)",
+     far_cell("XFD1048576"), rejected(("too-many-rows", SHEET, None, None)), file_level=True)
+case("wide_sheet_grid", HUGE, "a cell at XFD1000: 16 million cells from A1",
+     far_cell("XFD1000"), rejected(("sheet-too-large", SHEET, None, None)), file_level=True)
+case("lying_dimension", HUGE, "the sheet's <dimension> claims A1:XFD1048576 (the reader ignores it)",
+     lambda: edit(good_book("LD"), SHEET1, lambda x: re.sub(rb'<dimension ref="[^"]*"/>',
+                                                            b'<dimension ref="A1:XFD1048576"/>', x)),
+     accepted(2))
+case("empty_styled_cell_far_away", HUGE, "an empty formatted cell at XFD1048576 (no value): not counted",
+     lambda: edit(good_book("ES"), SHEET1, lambda x: x.replace(
+         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')),
+     accepted(2))
 
 CTRL = "control characters"
 case("control_chars_xlsx", CTRL, "Team E2 holds _x0007_ (bell) and _x001B_ (escape) escapes",

@@ -131,6 +131,7 @@ def main(db_path: str, names: list[str]) -> int:
     results: dict[str, str] = {}
     started = time.perf_counter()
     for name in names or list(CASES):
+        print(name, file=sys.stderr, flush=True)  # the last name shows what a crash was loading
         try:
             kinds = check(con, CASES[name])
             results[name] = f"ok ({len(kinds)} kind(s))"
