@@ -59,10 +59,12 @@ class Expected:
     stored: tuple[tuple[str, str, Any], ...] = ()  # (audit_id, audits column, value) when accepted
 
     def describe(self) -> str:
-        codes = ", ".join(
-            f"`{c}`" + (f" {s or ''}!{col or ''}{row or ''}".replace("!", " ") if (row or col) else "")
-            for c, s, row, col in self.issues
-        )
+        def where(sheet: str | None, row: int | None, col: str | None) -> str:
+            if row or col:
+                return f" at {sheet + '!' if sheet else ''}{col or ''}{row or ''}"
+            return f" (sheet {sheet})" if sheet else ""
+
+        codes = ", ".join(f"`{c}`{where(s, row, col)}" for c, s, row, col in self.issues)
         if self.outcome == "rejected":
             return f"rejected: {codes}"
         return f"accepted, {self.rows} row(s)" + (f"; warnings {codes}" if codes else "")
@@ -377,8 +379,8 @@ def xinclude() -> bytes:
     return edit(good_book("XI"), SHEET1, change)
 
 
-def macro_enabled() -> bytes:
-    parts = parts_of(good_book("VB"))
+def macro_enabled(prefix: str = "VB") -> bytes:
+    parts = parts_of(good_book(prefix))
     parts["xl/vbaProject.bin"] = ole(["VBA", "dir", "Module1", "PROJECT"])
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -567,6 +569,11 @@ case("xinclude_never_followed", XML, "an XInclude of /etc/passwd in the sheet: i
 MAC = "macros"
 case("macro_enabled_xlsm", MAC, "an .xlsm with xl/vbaProject.bin: values read, macros never run",
      macro_enabled, accepted(2, ("macros-ignored", None, None, None)), file_name="return.xlsm")
+
+case("macro_auto_open", MAC, "macros plus a defined name Auto_Open (runs on open in Excel): never run",
+     lambda: edit(macro_enabled("AO"), "xl/workbook.xml", lambda x: x.replace(
+         b"<definedNames />", b'<definedNames><definedName name="Auto_Open">Module1.Run</definedName></definedNames>')),
+     accepted(2, ("macros-ignored", None, None, None)), file_name="return.xlsm")
 
 SHEETS = "hidden sheets"
 case("hidden_data_sheet_only", SHEETS, "the data on a hidden sheet, instructions on the visible one",
