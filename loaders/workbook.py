@@ -164,6 +164,14 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
             value=name,
         )
         return False
+    if len(infos) > MAX_PARTS:  # the end record under-declared them
+        report.add(
+            "zip-bomb",
+            f"The workbook holds {len(infos):,} parts, far more than any workbook needs; it was "
+            "refused unread to protect the server.",
+            value=name,
+        )
+        return False
     if len({i.header_offset for i in infos}) < len(infos):
         # Several names for the same stored bytes: the overlapping-parts zip bomb; no zip tool
         # writes this.

@@ -533,6 +533,9 @@ file_level("bomb_overlapping_entries", BOMB, "46 directory entries sharing one 1
            bomb_overlapping, "zip-bomb")
 file_level("bomb_many_parts", BOMB, "12,000 parts (the cap is 10,000), refused before zipfile lists them",
            bomb_many_parts, "zip-bomb")
+file_level("bomb_many_parts_lying_count", BOMB, "12,000 parts, the end record claiming 20",
+           lambda: (lambda d: d[:d.rfind(b"PK\x05\x06") + 8] + struct.pack("<HH", 20, 20)
+                    + d[d.rfind(b"PK\x05\x06") + 12:])(bomb_many_parts()), "zip-bomb")
 file_level("bomb_lying_sizes", BOMB, "a 64 MiB part whose headers claim 1 KiB", bomb_lying_sizes, "zip-bomb")
 file_level("bomb_in_shared_strings", BOMB, "48 MiB of tiny shared strings (ratio ~300:1)",
            shared_strings_bomb, "zip-bomb")
