@@ -523,7 +523,15 @@ def _read_csv(source: Source, score: Score, report: LoadReport, min_score: int) 
                 )
                 return None
     except csv.Error as exc:
-        report.add("bad-csv", f"The CSV file could not be read: {exc}.", row=reader.line_num)
+        if "field larger than field limit" in str(exc):
+            report.add(
+                "cell-too-long",
+                f"Line {reader.line_num} has a cell of more than {csv.field_size_limit():,} characters; "
+                f"a cell may hold at most {MAX_CELL_CHARS:,} (Excel's own limit). Shorten it.",
+                row=reader.line_num,
+            )
+        else:
+            report.add("bad-csv", f"The CSV file could not be read: {exc}.", row=reader.line_num)
         return None
     best: tuple[int, int] | None = None
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):

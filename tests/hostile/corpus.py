@@ -662,6 +662,9 @@ case("huge_cell_over_cap", HUGE, "40,000 characters in Strengths N2",
 case("huge_cell_over_cap_csv", HUGE, "40,000 characters in a CSV cell",
      lambda: csv_bytes([row("HXC-1") + [LONG_BAD]], header=[*HEADER, "Strengths"]).encode(),
      rejected(("cell-too-long", None, 2, "N")), file_name="return.csv")
+case("huge_cell_past_csv_field_limit", HUGE, "200,000 characters in a CSV cell (past the CSV reader's own limit)",
+     lambda: csv_bytes([row("HXF-1") + ["y" * 200_000]], header=[*HEADER, "Strengths"]).encode(),
+     rejected(("cell-too-long", None, 2, None)), file_name="return.csv")
 case("more_rows_than_allowed", HUGE, "8 rows with QA_INSIGHT_MAX_ROWS=5",
      lambda: good_book("MR", 8), rejected(("too-many-rows", SHEET, None, None)), env={"QA_INSIGHT_MAX_ROWS": "5"})
 case("more_rows_than_allowed_csv", HUGE, "8 CSV rows with QA_INSIGHT_MAX_ROWS=5",
