@@ -21,11 +21,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
 import pyarrow as pa
+import pyarrow.compute as pc
 from defusedxml import DefusedXmlException
 from isal import isal_zlib  # zlib-compatible inflate, twice as fast: the bomb check inflates every part
 
@@ -35,6 +36,12 @@ HEADER_SEARCH_ROWS = 30
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_INFLATED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # compressed-to-inflated ratio beyond which a large part is a zip bomb
+MAX_PARTS = 10_000  # a real workbook has tens of parts; a zip with more is refused unread
+MAX_GRID_CELLS = 12_000_000  # 200,000 rows by 60 columns: about 400 MB in the cell reader
+MAX_COLUMNS = 1_000  # a return has tens of columns; each read column costs memory in every step
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a longer cell (a CSV's) is refused
+EXCEL_ERRORS = frozenset({"#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+ISSUES_PER_PROBLEM = 50  # located issues listed per problem before one summary line
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -116,6 +123,15 @@ def inspect_file(source: Source, report: LoadReport) -> bool:
             **where,
         )
         return False
+    parts = _zip_part_count(data)
+    if parts is not None and parts > MAX_PARTS:
+        report.add(
+            "zip-bomb",
+            f"The workbook holds {parts:,} parts, far more than any workbook needs; it was refused "
+            "unread to protect the server.",
+            **where,
+        )
+        return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return _inspect_zip(zf, report, source.name)
@@ -128,6 +144,16 @@ def inspect_file(source: Source, report: LoadReport) -> bool:
         return False
 
 
+def _zip_part_count(data: bytes) -> int | None:
+    """The number of parts the zip's end record declares (0xFFFF: a zip64 archive, counted as too
+    many), read before `zipfile` builds an object per part; None if there is no end record."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    total = int(struct.unpack("<H", data[end + 10 : end + 12])[0])
+    return MAX_PARTS + 1 if total == 0xFFFF else total
+
+
 def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
     infos = zf.infolist()
     names = {i.filename for i in infos}
@@ -138,12 +164,33 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
             value=name,
         )
         return False
+    if len(infos) > MAX_PARTS:  # the end record under-declared them
+        report.add(
+            "zip-bomb",
+            f"The workbook holds {len(infos):,} parts, far more than any workbook needs; it was "
+            "refused unread to protect the server.",
+            value=name,
+        )
+        return False
+    if len({i.header_offset for i in infos}) < len(infos):
+        # Several names for the same stored bytes: the overlapping-parts zip bomb; no zip tool
+        # writes this.
+        report.add(
+            "zip-bomb",
+            "Several parts of the workbook share the same data, which no spreadsheet program "
+            "writes; it was refused unread to protect the server.",
+            value=name,
+        )
+        return False
     # The sizes a zip declares can lie, so every part is really inflated (and thrown away) with a
     # running cap before any parser sees it: about 40 ms for a 50,000-row workbook (ISA-L inflate).
+    # A part stops inflating as soon as it passes the total cap or the ratio rule.
     inflated = 0
     for info in infos:
+        ratio_cap = max(_RATIO_FLOOR, MAX_RATIO * max(info.compress_size, 1))
         try:
-            size, prolog = _inflate(zf, info, MAX_INFLATED_BYTES - inflated)
+            part = _inflate(zf, info, min(MAX_INFLATED_BYTES - inflated, ratio_cap))
+            size, prolog, crc = part.size, part.prolog, part.crc
         except _DAMAGED:
             report.add(
                 "not-a-spreadsheet",
@@ -152,8 +199,16 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
             )
             return False
         inflated += size
+        if crc is not None and crc != info.CRC:
+            report.add(
+                "not-a-spreadsheet",
+                f"Part {info.filename} of the workbook is damaged (its checksum does not match); it "
+                "could not be opened as .xlsx.",
+                value=name,
+            )
+            return False
         if inflated > MAX_INFLATED_BYTES or (
-            size > 10 * 2**20 and size > MAX_RATIO * max(info.compress_size, 1)
+            size > _RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1)
         ):
             report.add(
                 "zip-bomb",
@@ -162,13 +217,18 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
                 value=name,
             )
             return False
-        if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        bare = prolog.replace(b"\x00", b"")  # a UTF-16 part spells <!DOCTYPE with NULs between
+        if b"<!DOCTYPE" in bare or b"<!ENTITY" in bare:
             report.add(
                 "unsafe-xml",
                 f"Part {info.filename} of the workbook declares XML entities, which Excel "
                 "never writes; the file was refused as unsafe.",
                 value=name,
             )
+            return False
+        if part.far:
+            _measure(zf, info, part)
+        if not _grid_fits(zf, info.filename, part, report, name):
             return False
     if "xl/vbaProject.bin" in names:
         report.add(
@@ -180,7 +240,44 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
     return True
 
 
+def _grid_fits(zf: zipfile.ZipFile, part_name: str, part: _Part, report: LoadReport, name: str) -> bool:
+    """The cell reader allocates every cell from A1 to the furthest one with content (32 bytes
+    each), so a single cell at XFD1048576 would take half a terabyte: refuse sheets taller than
+    the row cap or bigger than `MAX_GRID_CELLS` before any parser sees them."""
+    rows, columns = part.last_row, part.last_column + 1
+    if rows <= max_rows() + HEADER_SEARCH_ROWS and rows * columns <= MAX_GRID_CELLS and columns <= MAX_COLUMNS:
+        return True
+    sheet = _sheet_names(zf).get(part_name, part_name)
+    if rows > max_rows() + HEADER_SEARCH_ROWS:
+        report.add(
+            "too-many-rows",
+            f"Sheet '{sheet}' reaches row {rows:,}; at most {max_rows():,} rows are accepted in one "
+            "file. Split it by month, or delete stray cells far below the data.",
+            sheet=sheet, value=name,
+        )
+    else:
+        report.add(
+            "sheet-too-large",
+            f"Sheet '{sheet}' reaches column {column_letter(columns - 1)} and row {rows:,}: more than "
+            f"{MAX_COLUMNS:,} columns or {MAX_GRID_CELLS:,} cells. Delete stray cells far to the right "
+            "of or below the data.",
+            sheet=sheet, value=name,
+        )
+    return False
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> sheet name, for messages; empty if the workbook's own parts are unreadable."""
+    try:
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    except (KeyError, SafeET.ParseError, DefusedXmlException):
+        return {}
+    names = [s.get("name") or "" for s in book.iter(f"{_MAIN_NS}sheet")]
+    return {part: sheet for sheet in names if (part := _sheet_part(zf, sheet)) is not None}
+
+
 _CHUNK = 1 << 20
+_RATIO_FLOOR = 10 * 2**20  # the ratio rule applies to parts that inflate past this
 # What a damaged part raises while inflating (isal's error class is untyped in its stubs).
 _DAMAGED: tuple[type[Exception], ...] = (
     zlib.error, cast(type[Exception], isal_zlib.IsalError), EOFError, OSError, NotImplementedError,
@@ -188,9 +285,42 @@ _DAMAGED: tuple[type[Exception], ...] = (
 _MAX_PROLOG = 1 << 20
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, bytes]:
-    """Inflate one part without keeping it: (real inflated size, up to `budget` + 1 bytes), and
-    its XML prolog (everything before the root element, where a DOCTYPE must stand)."""
+@dataclass
+class _Part:
+    """What inflating one part found: its real size (up to the budget + 1 byte), its XML prolog
+    (everything before the root element, where a DOCTYPE must stand), its CRC-32 (None when
+    inflating stopped at the budget), and the furthest row and column (0-based) any cell with
+    content names, which is the grid the cell reader will allocate (0 and -1 unless `far`)."""
+
+    size: int = 0
+    prolog: bytes = b""
+    crc: int | None = 0
+    last_row: int = 0
+    last_column: int = -1
+    far: bool = False  # a filled cell far right or down: measured exactly by `_measure`
+
+
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c .../>: empty
+# A filled cell at row 100,000 or beyond, or in column BA or beyond. A sheet without one spans at most
+# 99,999 rows by 52 columns (5.2 million cells, under the cap), so only a part with one is measured
+# exactly, in a second pass.
+_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})"[^>/]*>')
+
+
+def _measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo, part: _Part) -> None:
+    """The furthest filled cell of a part (already inflated once within the caps)."""
+    tail = b""
+    with zf.open(info) as fp:
+        while chunk := fp.read(_CHUNK):
+            found = _FILLED_CELL.findall(tail + chunk)
+            tail = chunk[-40:]
+            if found:
+                part.last_column = max(part.last_column, max(_column_index(c) for c in {c for c, _r in found}))
+                part.last_row = max(part.last_row, max(int(r) for r in {r for _c, r in found}))
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
+    """Inflate one part without keeping it (see `_Part`)."""
     fp = zf.fp
     if fp is None or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise NotImplementedError(info.compress_type)
@@ -202,7 +332,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
     fp.seek(info.header_offset + 30 + name_len + extra_len)
     left = info.compress_size
     inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    size, prolog, in_prolog = 0, b"", info.filename.endswith((".xml", ".rels"))
+    # Any part that starts like XML is checked, whatever its name: a sheet's relationship may point
+    # at a part called sheet1.dat.
+    part, in_prolog, first, is_xml, tail = _Part(), True, True, False, b""
     while left > 0 or (inflater is not None and inflater.unconsumed_tail):
         data = inflater.unconsumed_tail if inflater is not None and inflater.unconsumed_tail else b""
         if not data:
@@ -211,20 +343,36 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[i
                 raise EOFError("truncated part")
             left -= len(data)
         out = inflater.decompress(data, _CHUNK) if inflater is not None else data
-        size += len(out)
+        part.size += len(out)
+        part.crc = isal_zlib.crc32(out, part.crc or 0)
+        if first and out:
+            looks_xml = _XML_START.match(out[:64].replace(b"\x00", b"")) is not None
+            is_xml = looks_xml or info.filename.endswith((".xml", ".rels"))
+            in_prolog, first = is_xml, False
         if in_prolog:
-            prolog, in_prolog = _grow_prolog(prolog, out)
-        if size > budget:
-            return size, prolog
-    while inflater is not None and size <= budget:  # output zlib still holds back
+            part.prolog, in_prolog = _grow_prolog(part.prolog, out)
+        if is_xml and not part.far:  # a reference split between chunks is found in the joined tail
+            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+            tail = out[-40:]
+        if part.size > budget:
+            part.crc = None
+            return part
+    while inflater is not None and part.size <= budget:  # output zlib still holds back
         out = inflater.decompress(b"", _CHUNK)
         if not out:
             break
-        size += len(out)
-    return size, prolog
+        part.size += len(out)
+        part.crc = isal_zlib.crc32(out, part.crc or 0)
+        if is_xml and not part.far:
+            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+            tail = out[-40:]
+    if part.size > budget:
+        part.crc = None
+    return part
 
 
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_ROOT_START = re.compile(rb"<\x00?[A-Za-z_]")
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?\s*<")
 
 
 def _grow_prolog(prolog: bytes, out: bytes) -> tuple[bytes, bool]:
@@ -276,6 +424,7 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
         except Exception:  # noqa: BLE001 - an unreadable side sheet must not hide the data sheet
             continue
         if sheet.visible != "visible":
+            _warn_if_hidden_data(sheet, sheet_name, score, min_score, report)
             continue
         if sheet.total_height > max_rows() + HEADER_SEARCH_ROWS:
             report.add(
@@ -312,16 +461,23 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
     if body.num_rows > max_rows():
         _too_many_rows(report, body.num_rows, sheet_name)
         return None
-    arrays = {f"c{index}": body.column(k) for k, index in enumerate(indexes)}
+    # Columns with neither a heading nor a value are dropped here (a stray cell far right makes the
+    # reader fill every column up to it).
+    arrays = {
+        f"c{index}": body.column(k) for k, index in enumerate(indexes)
+        if index in headers or body.column(k).null_count < body.num_rows
+    }
     first_data_row = header_index + 2  # header_index is 0-based from row 1; Excel counts from 1
     arrays["_row"] = pa.array(range(first_data_row, first_data_row + body.num_rows), pa.int32())
-    return RawTable(
+    raw = RawTable(
         sheet=sheet_name,
         header_row=header_index + 1,
         headers=headers,
         table=pa.table(arrays),
         date1904=workbook_date1904(source.data),
     )
+    merged = _scan_sheet_xml(source.data, raw, report)
+    return _check_cells(raw, report, merged)
 
 
 def _too_many_rows(report: LoadReport, rows: int, sheet: str | None) -> None:
@@ -334,6 +490,11 @@ def _too_many_rows(report: LoadReport, rows: int, sheet: str | None) -> None:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" and some exports
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -362,7 +523,15 @@ def _read_csv(source: Source, score: Score, report: LoadReport, min_score: int) 
                 )
                 return None
     except csv.Error as exc:
-        report.add("bad-csv", f"The CSV file could not be read: {exc}.", row=reader.line_num)
+        if "field larger than field limit" in str(exc):
+            report.add(
+                "cell-too-long",
+                f"Line {reader.line_num} has a cell of more than {csv.field_size_limit():,} characters; "
+                f"a cell may hold at most {MAX_CELL_CHARS:,} (Excel's own limit). Shorten it.",
+                row=reader.line_num,
+            )
+        else:
+            report.add("bad-csv", f"The CSV file could not be read: {exc}.", row=reader.line_num)
         return None
     best: tuple[int, int] | None = None
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -390,9 +559,223 @@ def _read_csv(source: Source, score: Score, report: LoadReport, min_score: int) 
             [(r[i] if i < len(r) and r[i] != "" else None) for r in body], pa.string()
         )
     arrays["_row"] = pa.array(lines[header_index + 1 :], pa.int32())
-    return RawTable(
+    raw = RawTable(
         sheet=None, header_row=lines[header_index], headers=headers, table=pa.table(arrays)
     )
+    return _check_cells(raw, report, set())
+
+
+# --- Cells that cannot be trusted ------------------------------------------------------------------
+
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls and DEL; tab and line breaks are kept
+_SHEETS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+_SCAN_CHUNK = 1 << 20
+_RATIO_FLOOR = 10 * 2**20  # the ratio rule applies to parts that inflate past this
+
+
+def _warn_if_hidden_data(sheet: fastexcel.ExcelSheet, name: str, score: Score, min_score: int,
+                         report: LoadReport) -> None:
+    """Policy: a hidden sheet is never read. When it has the headings the loader looks for, say so."""
+    head = sheet.to_arrow().slice(0, HEADER_SEARCH_ROWS).to_pydict()
+    values = list(head.values())
+    rows = len(values[0]) if values else 0
+    for r in range(rows):
+        found = [str(col[r]).strip() for col in values if col[r] is not None and str(col[r]).strip()]
+        if score(found) >= min_score:
+            report.add(
+                "hidden-sheet-ignored",
+                f"Sheet '{name}' is hidden and was not read, although it has the expected column "
+                "headings. If it holds the data, unhide it or copy its rows to a visible sheet.",
+                severity=WARNING, sheet=name,
+            )
+            return
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip part holding the named sheet, from workbook.xml and its relationships."""
+    try:
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SafeET.ParseError, DefusedXmlException):
+        return None
+    rid = next((s.get(_SHEETS_NS) for s in book.iter(f"{_MAIN_NS}sheet") if s.get("name") == sheet), None)
+    target = next((r.get("Target") for r in rels.iter(f"{_RELS_NS}Relationship") if r.get("Id") == rid), None)
+    if not rid or not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else os.path.normpath(f"xl/{target}").replace("\\", "/")
+
+
+def _scan_sheet_xml(data: bytes, raw: RawTable, report: LoadReport) -> set[int]:
+    """Read the data sheet's XML (already inflated once within the caps) for what the cell reader
+    silently turns into blanks: error values (#REF!), formulas saved without their results, and
+    merged cells in the heading row or the data. Adds located errors; returns the columns covered
+    by merged headings."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    merged_columns: set[int] = set()
+    merges: list[tuple[int, int, int, int]] = []
+
+    def scan(segment: bytes) -> None:
+        if b"<f" in segment or b't="e"' in segment:
+            for m in _CELL.finditer(segment):
+                attrs, inner = m.group(1), m.group(2) or b""
+                ref = _REF.search(attrs)
+                if ref is None:
+                    continue
+                row, col = int(ref.group(2)), _column_index(ref.group(1))
+                if row < raw.header_row or (row > raw.header_row and col not in raw.headers):
+                    continue
+                kind = _TYPE.search(attrs)
+                cell_type = kind.group(1) if kind else b"n"
+                value = _VALUE.search(inner)
+                if cell_type == b"e":
+                    text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+                    if text.upper() != "#N/A":  # "nothing here", as case-system exports write it
+                        found.setdefault("error-value", []).append((row, col, text))
+                elif b"<f" in inner and (
+                    value is None or (not value.group(1) and cell_type not in (b"str", b"inlineStr"))
+                ):
+                    found.setdefault("formula-without-value", []).append((row, col, ""))
+        if b"<mergeCell" in segment:
+            for m in _MERGE.finditer(segment):
+                c1, r1, c2, r2 = _column_index(m.group(1)), int(m.group(2)), _column_index(m.group(3)), int(m.group(4))
+                merges.append((r1, c1, r2, c2))
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, raw.sheet or "")
+            if part is None:
+                return merged_columns
+            with zf.open(part) as fp:
+                buffer = b""
+                while chunk := fp.read(_SCAN_CHUNK):
+                    buffer += chunk
+                    cut = buffer.rfind(b"</row>")
+                    if cut < 0 and len(buffer) > 4 * _SCAN_CHUNK:
+                        cut = buffer.rfind(b"</c>")
+                    if cut >= 0:
+                        scan(buffer[:cut])
+                        buffer = buffer[cut:]
+                scan(buffer)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return merged_columns  # the cell reader has already read this part; nothing more to learn
+    where: dict[str, Any] = {"sheet": raw.sheet}
+    for r1, c1, r2, c2 in sorted(merges):
+        if r2 < raw.header_row or (r1, c1) == (r2, c2):
+            continue
+        span = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        if r1 <= raw.header_row:
+            merged_columns.update(range(c1, c2 + 1))
+            found.setdefault("merged-header", []).append((r1, c1, span))
+        else:
+            found.setdefault("merged-cells", []).append((r1, c1, span))
+    messages: dict[str, Callable[[str, str], str]] = {
+        "error-value": lambda ref, v: f"Cell {ref} shows {v}, an Excel error, not a value. Correct the "
+        "formula or type the value, then upload again.",
+        "formula-without-value": lambda ref, _v: f"Cell {ref} holds a formula whose result was not saved "
+        "(the file was not last saved by Excel). Open it in Excel, save it and upload again.",
+        "merged-header": lambda ref, v: f"Heading cells {v} are merged. Unmerge them so that each column "
+        "has its own heading.",
+        "merged-cells": lambda ref, v: f"Cells {v} are merged, so only {ref} holds a value. Unmerge them "
+        "and fill in every row.",
+    }
+    for code, cells_found in found.items():
+        for row, col, value in sorted(cells_found)[:ISSUES_PER_PROBLEM]:
+            ref = f"{column_letter(col)}{row}"
+            report.add(code, messages[code](ref, value), row=row, column=raw.headers.get(col),
+                       column_letter=column_letter(col), value=value or None, **where)
+        if len(cells_found) > ISSUES_PER_PROBLEM:
+            report.add(code, f"... and {len(cells_found) - ISSUES_PER_PROBLEM:,} more cell(s) with the "
+                       "same problem.", **where)
+    return merged_columns
+
+
+def _check_cells(raw: RawTable, report: LoadReport, merged: set[int]) -> RawTable | None:
+    """Strip control characters (warning), refuse error values, over-long cells and merged cells
+    (errors, each located), and warn of values under a blank heading. None if any cell was refused."""
+    table = raw.table
+    where: dict[str, Any] = {"sheet": raw.sheet}
+    stripped, first_stripped = 0, None
+    too_long: list[tuple[int, int, str]] = []
+    errors: list[tuple[int, int, str]] = []
+    rows = table.column("_row")
+    headers = dict(raw.headers)
+    for name, header in raw.headers.items():
+        clean = re.sub(_CONTROL, "", header)
+        if clean != header:
+            stripped += 1
+            first_stripped = first_stripped or (raw.header_row, name)
+            headers[name] = clean.strip()
+    for position, name in enumerate(table.column_names):
+        if name == "_row":
+            continue
+        index = int(name[1:])
+        column = table.column(name)
+        if column.null_count == len(column):
+            continue
+        dirty = pc.match_substring_regex(column, _CONTROL)
+        count = pc.sum(dirty).as_py() or 0
+        if count:
+            stripped += count
+            first_row = rows[pc.index(dirty, True).as_py()].as_py()
+            first_stripped = min(first_stripped or (first_row, index), (first_row, index))
+            table = table.set_column(position, name, pc.replace_substring_regex(column, _CONTROL, ""))
+            column = table.column(name)
+        if index not in raw.headers:
+            if column.null_count < len(column) and index not in merged:
+                report.add(
+                    "column-without-heading",
+                    f"Column {column_letter(index)} has values but no heading in row {raw.header_row}; "
+                    "it was not read.",
+                    severity=WARNING, row=raw.header_row, column_letter=column_letter(index), **where,
+                )
+            continue
+        long_mask = pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)
+        if pc.any(long_mask).as_py():
+            for i in pc.indices_nonzero(pc.fill_null(long_mask, False)).to_pylist():
+                too_long.append((rows[i].as_py(), index, str(column[i].as_py())))
+        error_mask = pc.is_in(column, pa.array(sorted(EXCEL_ERRORS)))
+        if pc.any(error_mask).as_py():
+            for i in pc.indices_nonzero(pc.fill_null(error_mask, False)).to_pylist():
+                errors.append((rows[i].as_py(), index, str(column[i].as_py())))
+    if stripped and first_stripped:
+        row, col = first_stripped
+        report.add(
+            "control-characters-removed",
+            f"{stripped:,} cell(s) held invisible control characters, which were removed (the first in "
+            f"cell {column_letter(col)}{row}).",
+            severity=WARNING, row=row, column=headers.get(col), column_letter=column_letter(col), **where,
+        )
+    for row, col, text in sorted(errors)[:ISSUES_PER_PROBLEM]:
+        report.add(
+            "error-value",
+            f"Cell {column_letter(col)}{row} shows {text}, an Excel error, not a value. Correct the "
+            "formula or type the value, then upload again.",
+            row=row, column=headers.get(col), column_letter=column_letter(col), value=text, **where,
+        )
+    for row, col, text in sorted(too_long)[:ISSUES_PER_PROBLEM]:
+        report.add(
+            "cell-too-long",
+            f"Cell {column_letter(col)}{row} holds {len(text):,} characters; a cell may hold at most "
+            f"{MAX_CELL_CHARS:,} (Excel's own limit). Shorten it.",
+            row=row, column=headers.get(col), column_letter=column_letter(col), value=text[:40] + "...",
+            **where,
+        )
+    if any(i.severity == ERROR for i in report.issues):
+        return None
+    return RawTable(raw.sheet, raw.header_row, headers, table, raw.date1904)
 
 
 def has_errors(report: LoadReport) -> bool:
