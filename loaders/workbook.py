@@ -19,12 +19,13 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from defusedxml import DefusedXmlException
@@ -57,6 +58,10 @@ class Source:
 
     name: str
     data: bytes
+    # What `inspect_file` learned while inflating every part: the parts (by zip name) holding
+    # formulas, error cells or merged cells. `find_table` re-reads a sheet's XML only when its part
+    # is listed (or when the file was not inspected).
+    inspected: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_path(cls, path: str | Path) -> Source:
@@ -134,7 +139,10 @@ def inspect_file(source: Source, report: LoadReport) -> bool:
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return _inspect_zip(zf, report, source.name)
+            clean: set[str] = set()
+            ok = _inspect_zip(zf, report, source.name, clean)
+            source.inspected["clean"] = frozenset(clean if ok else ())
+            return ok
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
         report.add(
             "not-a-spreadsheet",
@@ -154,7 +162,9 @@ def _zip_part_count(data: bytes) -> int | None:
     return MAX_PARTS + 1 if total == 0xFFFF else total
 
 
-def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
+def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str, clean: set[str]) -> bool:
+    """Every part inflated once within the caps; `clean` collects the XML parts (UTF-8) with no
+    formula, error cell or merged range."""
     infos = zf.infolist()
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
@@ -226,6 +236,8 @@ def _inspect_zip(zf: zipfile.ZipFile, report: LoadReport, name: str) -> bool:
                 value=name,
             )
             return False
+        if part.utf8_xml and not part.markers:
+            clean.add(info.filename)
         if part.far:
             _measure(zf, info, part)
         if not _grid_fits(zf, info.filename, part, report, name):
@@ -298,6 +310,8 @@ class _Part:
     last_row: int = 0
     last_column: int = -1
     far: bool = False  # a filled cell far right or down: measured exactly by `_measure`
+    markers: bool = False  # holds a formula, an error cell or a merged range (see _MARKERS)
+    utf8_xml: bool = False  # an XML part in a single-byte encoding, where _MARKERS can be searched
 
 
 _FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c .../>: empty
@@ -305,6 +319,11 @@ _FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c 
 # 99,999 rows by 52 columns (5.2 million cells, under the cap), so only a part with one is measured
 # exactly, in a second pass.
 _FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})"[^>/]*>')
+
+
+# What the cell reader turns silently into blanks, so `_scan_sheet_xml` must look for it: a formula,
+# an error cell, a merged range. A part with none of these is not read again.
+_MARKERS = (b"<f", b'"e"', b"<mergeCell")  # loose on purpose: a false alarm only costs a re-read
 
 
 def _measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo, part: _Part) -> None:
@@ -349,10 +368,15 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
             looks_xml = _XML_START.match(out[:64].replace(b"\x00", b"")) is not None
             is_xml = looks_xml or info.filename.endswith((".xml", ".rels"))
             in_prolog, first = is_xml, False
+            part.utf8_xml = is_xml and b"\x00" not in out[:64]
         if in_prolog:
             part.prolog, in_prolog = _grow_prolog(part.prolog, out)
         if is_xml and not part.far:  # a reference split between chunks is found in the joined tail
             part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+        if is_xml and not part.markers:
+            joined = tail[-16:] + out
+            part.markers = any(m in joined for m in _MARKERS)
+        if is_xml:
             tail = out[-40:]
         if part.size > budget:
             part.crc = None
@@ -365,6 +389,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
         part.crc = isal_zlib.crc32(out, part.crc or 0)
         if is_xml and not part.far:
             part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
+        if is_xml and not part.markers:
+            part.markers = any(m in tail[-16:] + out for m in _MARKERS)
+        if is_xml:
             tail = out[-40:]
     if part.size > budget:
         part.crc = None
@@ -476,7 +503,7 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
         table=pa.table(arrays),
         date1904=workbook_date1904(source.data),
     )
-    merged = _scan_sheet_xml(source.data, raw, report)
+    merged = _scan_sheet_xml(source, raw, report)
     return _check_cells(raw, report, merged)
 
 
@@ -618,7 +645,7 @@ def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else os.path.normpath(f"xl/{target}").replace("\\", "/")
 
 
-def _scan_sheet_xml(data: bytes, raw: RawTable, report: LoadReport) -> set[int]:
+def _scan_sheet_xml(source: Source, raw: RawTable, report: LoadReport) -> set[int]:
     """Read the data sheet's XML (already inflated once within the caps) for what the cell reader
     silently turns into blanks: error values (#REF!), formulas saved without their results, and
     merged cells in the heading row or the data. Adds located errors; returns the columns covered
@@ -654,10 +681,12 @@ def _scan_sheet_xml(data: bytes, raw: RawTable, report: LoadReport) -> set[int]:
                 merges.append((r1, c1, r2, c2))
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
             part = _sheet_part(zf, raw.sheet or "")
             if part is None:
                 return merged_columns
+            if "clean" in source.inspected and part in source.inspected["clean"]:
+                return merged_columns  # inflated once already: no formula, error cell or merged range
             with zf.open(part) as fp:
                 buffer = b""
                 while chunk := fp.read(_SCAN_CHUNK):
@@ -725,8 +754,9 @@ def _check_cells(raw: RawTable, report: LoadReport, merged: set[int]) -> RawTabl
         column = table.column(name)
         if column.null_count == len(column):
             continue
-        dirty = pc.match_substring_regex(column, _CONTROL)
-        count = pc.sum(dirty).as_py() or 0
+        may_control, may_error, may_long = _may_hold(column)
+        dirty = pc.match_substring_regex(column, _CONTROL) if may_control else None
+        count = (pc.sum(dirty).as_py() or 0) if dirty is not None else 0
         if count:
             stripped += count
             first_row = rows[pc.index(dirty, True).as_py()].as_py()
@@ -742,12 +772,12 @@ def _check_cells(raw: RawTable, report: LoadReport, merged: set[int]) -> RawTabl
                     severity=WARNING, row=raw.header_row, column_letter=column_letter(index), **where,
                 )
             continue
-        long_mask = pc.greater(pc.utf8_length(column), MAX_CELL_CHARS)
-        if pc.any(long_mask).as_py():
+        long_mask = pc.greater(pc.utf8_length(column), MAX_CELL_CHARS) if may_long else None
+        if long_mask is not None and pc.any(long_mask).as_py():
             for i in pc.indices_nonzero(pc.fill_null(long_mask, False)).to_pylist():
                 too_long.append((rows[i].as_py(), index, str(column[i].as_py())))
-        error_mask = pc.is_in(column, pa.array(sorted(EXCEL_ERRORS)))
-        if pc.any(error_mask).as_py():
+        error_mask = pc.is_in(column, pa.array(sorted(EXCEL_ERRORS))) if may_error else None
+        if error_mask is not None and pc.any(error_mask).as_py():
             for i in pc.indices_nonzero(pc.fill_null(error_mask, False)).to_pylist():
                 errors.append((rows[i].as_py(), index, str(column[i].as_py())))
     if stripped and first_stripped:
@@ -776,6 +806,27 @@ def _check_cells(raw: RawTable, report: LoadReport, merged: set[int]) -> RawTabl
     if any(i.severity == ERROR for i in report.issues):
         return None
     return RawTable(raw.sheet, raw.header_row, headers, table, raw.date1904)
+
+
+def _may_hold(column: pa.ChunkedArray) -> tuple[bool, bool, bool]:
+    """Whether a text column may hold a control character, an Excel error value ('#' anywhere)
+    or a value over MAX_CELL_CHARS, judged from its raw buffers in a few vectorised passes: the
+    exact (slower) Arrow checks run only where this says so. Never a false "no"."""
+    control = error = long = False
+    for chunk in column.chunks:
+        if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
+            return True, True, True
+        buffers = chunk.buffers()
+        if buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], np.uint8)
+        low = data[(data < 32) | (data == 127)]
+        control = control or bool(np.any((low != 9) & (low != 10) & (low != 13)))
+        error = error or bool(np.any(data == ord("#")))
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(buffers[1], width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        long = long or (len(offsets) > 1 and int(np.max(np.diff(offsets))) > MAX_CELL_CHARS)
+    return control, error, long
 
 
 def has_errors(report: LoadReport) -> bool:

@@ -75,7 +75,7 @@ def test_case(corpus_run: dict[str, Any], name: str) -> None:
     assert corpus_run["results"][name].startswith("ok"), corpus_run["results"][name]
 
 
-def test_whole_corpus_within_memory_limit_and_time(
+def test_whole_corpus_within_the_memory_limit(
     corpus_run: dict[str, Any], record_property: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     record_property("peak_rss_mib", corpus_run["peak_rss_mib"])
@@ -86,7 +86,7 @@ def test_whole_corpus_within_memory_limit_and_time(
     assert corpus_run["returncode"] == 0
     assert sorted(corpus_run["results"]) == sorted(CASES)
     assert corpus_run["peak_rss_mib"] < LIMIT_BYTES / 2**20
-    assert corpus_run["seconds"] < 60
+    # The time is printed, never asserted: speed is shown by benchmarks, not by timed tests.
 
 
 def test_a_rejection_in_this_process_changes_nothing_and_the_checksum_sees_a_load(
