@@ -160,7 +160,7 @@ def _changes(before: User, after: User) -> str:
         said.append(f"service areas {_areas_words(before.service_areas)} → {_areas_words(after.service_areas)}")
     if before.active != after.active:
         said.append("enabled" if after.active else "disabled")
-    return "; ".join(said) or "nothing to change"
+    return "; ".join(said)
 
 
 def _user(row: dict[str, Any]) -> User:
@@ -184,13 +184,12 @@ def change_user_form(scope: Scope, users: list[dict[str, Any]]) -> None:
     if problems := form_problems(roles, areas):
         _show_problems(problems)
         return
-    _attempt(
-        lambda: (
-            f"Changed {chosen}: "
-            + _changes(before, ui.admin_change_user(scope, chosen, display_name, roles, areas, active))
-            + "."
-        )
-    )
+
+    def change() -> str:
+        said = _changes(before, ui.admin_change_user(scope, chosen, display_name, roles, areas, active))
+        return f"Changed {chosen}: {said}." if said else f"Nothing to change for {chosen}."
+
+    _attempt(change)
 
 
 def disable_user_form(scope: Scope, users: list[dict[str, Any]]) -> None:

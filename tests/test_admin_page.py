@@ -5,6 +5,7 @@ and `audit_trail` tables read with plain SQL on the same file."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -217,3 +218,30 @@ def test_backup_writes_a_file_whose_checksum_matches(app_db: Path) -> None:
     assert rows(app_db, "select actor, target, detail->>'sha256' from audit_trail where action = 'backup'") == [
         (ADMIN.username, written[0].name, digest)
     ]
+
+
+def test_the_trail_pages_by_a_hundred_and_filters_by_action_and_who(app_db: Path) -> None:
+    # 250 sign-ins recorded as accounts records them: with the administrator's add, 251 entries.
+    con = db.connect(app_db)
+    try:
+        for n in range(250):
+            accounts.record_sign_in(con, user=ADMIN, method="sso", now=datetime(2026, 11, 26, 9, n // 60, n % 60))
+    finally:
+        con.close()
+    at = open_page()
+    assert list(trail_frame(at)["seq"]) == list(range(251, 151, -1))
+    assert at.button(key="trail_newer").disabled
+    at.button(key="trail_older").click().run()
+    assert list(trail_frame(at)["seq"]) == list(range(151, 51, -1))
+    at.button(key="trail_older").click().run()
+    assert list(trail_frame(at)["seq"]) == list(range(51, 0, -1))
+    assert at.button(key="trail_older").disabled
+    at.selectbox(key="trail_action").set_value("user_add").run()  # a new filter starts at the newest
+    trail = trail_frame(at)
+    assert list(trail["seq"]) == [1] and list(trail["actor"]) == ["operator"]
+    at.selectbox(key="trail_who").set_value(ADMIN.username).run()
+    assert texts(at.info) == ["No audit-trail entries match."]
+    at.selectbox(key="trail_action").set_value("All actions").run()
+    trail = trail_frame(at)
+    assert list(trail["seq"]) == list(range(251, 151, -1)) and set(trail["action"]) == {"sign_in"}
+    assert set(trail["actor"]) == {ADMIN.username} and set(trail["detail"]) == {"method: sso"}
