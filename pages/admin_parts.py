@@ -288,13 +288,18 @@ def verify_chain() -> None:
 def backup_section(scope: Scope) -> None:
     folder = ui.backup_folder()
     st.caption(f"Writes a checked copy of the database and its checksum into {folder}.")
+    name = "<backup file>"
     if st.button("Back up now", key="backup_now"):
         try:
             written, checksum = ui.run_backup(scope)
         except (backup.BackupError, PermissionError) as exc:
             st.error(f"No backup written: {exc}", icon=":material/block:")
         else:
-            st.success(f"Backup written: {written.name}", icon=":material/check_circle:")
-            st.code(f"{checksum}  {written.name}", language=None)
-    st.caption("Restoring replaces the whole database, so it is a command-line operation: stop the app, then run")
-    st.code(f"python -m qa_data restore {folder}/<backup file> --db <database file>", language=None)
+            name = written.name
+            st.success(f"Backup written: {name}", icon=":material/check_circle:")
+            st.code(f"{checksum}  {name}", language=None)
+    st.caption(
+        "Restoring replaces the whole database, so it is done at the command line, not here: stop the app, "
+        "then run (the database it replaces is kept beside it as .before-restore)"
+    )
+    st.code(f"python -m qa_data restore {folder / name} --db {ui.database_file()}", language=None)

@@ -493,6 +493,11 @@ def audit_head() -> trail.Entry | None:
     return trail.head(connection())
 
 
+def database_file() -> Path:
+    """The database file the app has open (named in the restore command the page shows)."""
+    return db.default_db_path().resolve()
+
+
 def backup_folder() -> Path:
     """Where the page writes backups: `backups/` in the data folder."""
     return db.data_dir(db.default_db_path()) / "backups"

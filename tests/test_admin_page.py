@@ -214,6 +214,7 @@ def test_backup_writes_a_file_whose_checksum_matches(app_db: Path) -> None:
     assert Path(f"{written[0]}.sha256").read_text(encoding="utf-8") == f"{digest}  {written[0].name}\n"
     assert texts(at.success) == [f"Backup written: {written[0].name}"]
     assert f"{digest}  {written[0].name}" in texts(at.code)
+    assert f"python -m qa_data restore {written[0]} --db {app_db.resolve()}" in texts(at.code)
     # The backup holds the administrator; the app recorded who backed up, with the checksum.
     assert rows(app_db, "select actor, target, detail->>'sha256' from audit_trail where action = 'backup'") == [
         (ADMIN.username, written[0].name, digest)
