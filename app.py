@@ -34,6 +34,9 @@ def main() -> None:
                 st.Page("pages/reflection.py", title="Reflection sheet", icon=":material/rate_review:"),
                 st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
             ],
+            "Administration": [
+                st.Page("pages/admin.py", title="Administration", icon=":material/admin_panel_settings:"),
+            ],
         }
     )
     filters.sidebar_filters()

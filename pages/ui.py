@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -16,11 +18,15 @@ from loaders import reflection
 from loaders.report import LoadReport
 from loaders.samples import ensure_sample_data
 from loaders.templates import TEMPLATES
+from qa_data import accounts as user_accounts
 from qa_data import actions, audits, commentary, council, db, kpis, loads, practice, programme, scorecard, spc, voice
+from qa_data import audit_trail as trail
+from qa_data import backup as backups
 from qa_data.audits import AuditFilter, DataAsOf, Headline
 from qa_data.exports import documents
 from qa_data.exports.model import Report
 from qa_data.reflection import ReflectionSheet
+from qa_data.roles import User
 from qa_data.scope import Scope
 from qa_data.voice import VoiceFilter
 
@@ -439,3 +445,82 @@ def gather_report(report: str, scope: Scope, quarter: date) -> Report:
 def render_report(document: Report, suffix: str) -> bytes:
     """Step two of a build: the document laid out as .xlsx, .pdf or .docx."""
     return documents.render(document, suffix)
+
+
+# --- Administration (qa_data.accounts, audit_trail, backup; not cached: users and the trail change) --
+def admin_users() -> list[dict[str, Any]]:
+    """Every account for the administrator (user_accounts.list_users: no hashes)."""
+    return user_accounts.list_users(connection())
+
+
+def admin_add_user(by: Scope, username: str, display_name: str, roles: list[str], areas: list[str],
+                   password: str | None) -> User:
+    """Add a user as `by`; raises user_accounts.AccessRefused, PasswordRefused or AccountError."""
+    return user_accounts.add_user(connection(), by=by, username=username, display_name=display_name, roles=roles,
+                             service_areas=areas, password=password)
+
+
+def admin_change_user(by: Scope, username: str, display_name: str, roles: list[str], areas: list[str],
+                      active: bool) -> User:
+    """Change a user as `by` (user_change, or user_disable when `active` turns off); see user_accounts.change_user."""
+    return user_accounts.change_user(connection(), by=by, username=username, display_name=display_name, roles=roles,
+                                service_areas=areas, active=active)
+
+
+def admin_disable_user(by: Scope, username: str) -> User:
+    """Disable a user as `by`; raises AccountError for the last active administrator (accounts.disable_user)."""
+    return user_accounts.disable_user(connection(), by=by, username=username)
+
+
+def admin_set_password(by: Scope, username: str, password: str) -> None:
+    """Set a user's local password as `by`; see user_accounts.set_password."""
+    user_accounts.set_password(connection(), by=by, username=username, password=password)
+
+
+def audit_entries(limit: int, actor: str | None, action: str | None) -> pd.DataFrame:
+    """The newest `limit` audit-trail entries by `actor` and of `action` (None: any), newest first."""
+    return trail.entries(connection(), limit=limit, actor=actor, action=action)
+
+
+def verify_audit_trail() -> tuple[list[trail.Problem], trail.Entry | None]:
+    """The trail's problems (first broken link first; [] when intact) and its head (seq, hash)."""
+    con = connection()
+    return trail.verify(con), trail.head(con)
+
+
+def audit_head() -> trail.Entry | None:
+    """The newest audit-trail entry's (seq, hash), to note outside the database."""
+    return trail.head(connection())
+
+
+def database_file() -> Path:
+    """The database file the app has open (named in the restore command the page shows)."""
+    return db.default_db_path().resolve()
+
+
+def backup_folder() -> Path:
+    """Where the page writes backups: `backups/` in the data folder."""
+    return db.data_dir(db.default_db_path()) / "backups"
+
+
+def run_backup(by: Scope) -> tuple[Path, str]:
+    """Back the database up into backup_folder() as `by` (who must hold `backup`) and record a `backup`
+    entry in the audit trail; returns the file and its sha256 (as written in its .sha256 file).
+    Raises PermissionError, backups.BackupError."""
+    if not by.may("backup"):
+        raise PermissionError(f"{by.user} may not back up the database")
+    written = backups.backup(db.default_db_path(), backup_folder(), who=f"{by.user} (backup from the app)")
+    checksum = Path(f"{written}.sha256").read_text(encoding="utf-8").split()[0]
+    cur = db.cursor(connection())
+    try:
+        cur.execute("begin transaction")
+        try:
+            trail.record(cur, actor=by.user, action="backup", target=written.name,
+                               detail={"sha256": checksum})
+        except BaseException:
+            cur.execute("rollback")
+            raise
+        cur.execute("commit")
+    finally:
+        cur.close()
+    return written, checksum

@@ -63,7 +63,7 @@ def test_app_lists_every_page_and_each_page_ensures_the_entry_script() -> None:
     # after a start; every page calls ui.ensure_entry_script() first.
     assert [p.name for p in page_files()] == [
         "overview.py", "audit_quality.py", "supervision.py", "observations.py", "voice.py", "scorecard.py",
-        "actions.py", "programme.py", "reports.py", "reflection.py", "upload.py",
+        "actions.py", "programme.py", "reports.py", "reflection.py", "upload.py", "admin.py",
     ]
     for path in page_files():
         body = ast.parse(path.read_text(encoding="utf-8")).body
