@@ -6,6 +6,7 @@ every session, so the viewer's `Scope` is an argument of every cached function.
 from __future__ import annotations
 
 import os
+import weakref
 from datetime import date
 
 import duckdb
@@ -431,11 +432,27 @@ def save_commentary(scope: Scope, report: str, quarter: date, service_area: str,
                               service_area=service_area, field=field, text=text)
 
 
+# What each document gathered here was built for, until it is garbage: render_report records the
+# export (audit trail) under it. Keyed by id(), checked against the weak reference.
+_GATHERED: dict[int, tuple[weakref.ref[Report], str, date, Scope]] = {}
+
+
 def gather_report(report: str, scope: Scope, quarter: date) -> Report:
     """Step one of a build: the document's figures (raises figures.NoDataError for an empty quarter)."""
-    return documents.gather(connection(), report, scope=scope, quarter=quarter)
+    document = documents.gather(connection(), report, scope=scope, quarter=quarter)
+    _GATHERED[id(document)] = (weakref.ref(document), report, quarter, scope)
+    weakref.finalize(document, _GATHERED.pop, id(document), None)
+    return document
 
 
 def render_report(document: Report, suffix: str) -> bytes:
-    """Step two of a build: the document laid out as .xlsx, .pdf or .docx."""
-    return documents.render(document, suffix)
+    """Step two of a build: the document laid out as .xlsx, .pdf or .docx, and its `export` entry
+    in the audit trail (the built document is the export: it is downloaded from the browser's copy)."""
+    held = _GATHERED.get(id(document))
+    if held is None or held[0]() is not document:
+        raise ValueError("render_report lays out a document from gather_report")
+    _, report, quarter, scope = held
+    data = documents.render(document, suffix)
+    documents.record_export(connection(), scope=scope, report=report, quarter=quarter, fmt=suffix,
+                            size_bytes=len(data))
+    return data
