@@ -21,7 +21,7 @@ from loaders import cells
 from loaders.report import LoadReport, column_letter
 from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load
+from loaders.writer import insert_load, rollback
 from qa_data import vocab
 
 KIND = "actions"
@@ -239,6 +239,6 @@ def _write(
             )
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        rollback(cur)
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
         raise

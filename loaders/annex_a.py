@@ -45,7 +45,7 @@ from loaders import cells, workbook
 from loaders.annex_a_lists import LISTS, Column, ListSpec, header_key, header_score, identify, normalise_code
 from loaders.report import ERROR, INFO, WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load, kill_point, locked, record_load
+from loaders.writer import insert_load, kill_point, locked, record_load, rollback
 from qa_data import db, kpi_results
 
 KIND = "annex_a"
@@ -392,7 +392,8 @@ def _write(cur: duckdb.DuckDBPyConnection, found: list[_Found], report: LoadRepo
     try:
         old = cur.execute(f"select {', '.join(f'list_{s.number}_rows' for s in LISTS)} "  # noqa: S608
                           "from annex_a_snapshots where snapshot_id = ?", [snapshot]).fetchone() or ()
-        if dropped := [n for n, count in enumerate(old, 1) if count is not None and n not in rows]:
+        dropped = [n for n, count in enumerate(old, 1) if count is not None and n not in rows]
+        if dropped and not any(i.code == "lists-removed" for i in report.issues):  # once, if written again
             report.add("lists-removed", f"The snapshot for {reference_date:%d/%m/%Y} had List(s) "
                        f"{', '.join(map(str, dropped))}, which this upload does not have; the upload replaces the "
                        "whole snapshot, so they are removed.", severity=WARNING)
@@ -423,6 +424,6 @@ def _write(cur: duckdb.DuckDBPyConnection, found: list[_Found], report: LoadRepo
         kill_point("annex_a:before-commit")
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        rollback(cur)
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
         raise

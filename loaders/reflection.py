@@ -28,7 +28,7 @@ from loaders.audit_columns import FIELD_BY_NAME, FIELDS
 from loaders.audits import load_audits
 from loaders.report import ERROR, Issue, LoadReport
 from loaders.workbook import Source
-from loaders.writer import IN_PROGRESS, ChildRows
+from loaders.writer import IN_PROGRESS, ChildRows, trail_action
 from qa_data import db, vocab
 from qa_data.exports.safe import put_cell
 from qa_data.reflection import ACTION_COLUMNS, ACTIONS_SECTION, MAIN_DOMAINS, SECTIONS, ReflectionSheet
@@ -78,9 +78,10 @@ def save_reflection(
     if dry_run or not report.valid:
         report.outcome = "checked" if report.valid else "rejected"
         return report
-    loaded = load_audits(
-        con, source, loaded_by=loaded_by, today=today, children=(_action_rows(sheet),)
-    )
+    with trail_action("reflection"):  # its audit trail entry says a sheet was saved, not a file uploaded
+        loaded = load_audits(
+            con, source, loaded_by=loaded_by, today=today, children=(_action_rows(sheet),)
+        )
     # Keep a refusal to write (another upload holds the write lock) with the sheet's own issues.
     loaded.issues = report.issues + [i for i in loaded.issues if i.code == IN_PROGRESS]
     return loaded

@@ -4,16 +4,36 @@ which is not an `Exception`), under the database's write lock (`locked`: one upl
 
 `kill_point(name)` marks the moments the durability tests SIGKILL a load at; it does nothing unless
 the environment variable QA_INSIGHT_KILL_AT names that point (tests only, see tests/test_durability.py).
+
+The audit trail (issue 6): `insert_load` also appends the upload's audit trail entry, so every
+loader that writes its `loads` record inside its transaction records the upload in the same
+transaction: a load rolled back (or killed) leaves neither its rows nor its entry. One entry per
+upload, by outcome: `upload` (accepted, nothing stored was replaced), `replace` (accepted, and
+`rows_replaced` stored rows were replaced: the replacement is the upload's own entry, not a second
+one), `upload_rejected` and `upload_unchanged`; `reflection` for a reflection sheet saved through
+the audit loader (`trail_action`). Target: the kind of upload; rows: the rows written (0 when
+rejected or unchanged); detail: file name, sha256, load id, the counts, and for a rejection the
+number of errors and the first error codes, never a cell value (cells hold child ids and names).
+
+Conflicts: the write lock serialises uploads, commentary and backups, but not sign-ins, sign-outs
+and exports, which append to the trail without it. So an upload can still lose the race for the
+next entry (its commit fails with duckdb.TransactionException, or its insert with a
+ConstraintException when the other entry committed first); `locked` then runs the whole write again,
+up to TRAIL_RETRIES times. Across processes it cannot happen: DuckDB lets one process open the file
+for writing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,10 +41,16 @@ import duckdb
 import pyarrow as pa
 
 from loaders.report import LoadReport
+from qa_data import audit_trail
 from qa_data.write_lock import CODE as IN_PROGRESS
 from qa_data.write_lock import UploadInProgress, write_lock
 
 KILL_AT = "QA_INSIGHT_KILL_AT"
+TRAIL_RETRIES = 3  # attempts at a write that loses the race for the next audit trail entry
+FIRST_CODES = 5  # a rejection's entry names this many distinct error codes, in the report's order
+# The audit trail action of the uploads written in this context instead of upload/replace/...
+_TRAIL_ACTION: ContextVar[str | None] = ContextVar("trail_action", default=None)
+_OUTCOME_ACTIONS = {"rejected": "upload_rejected", "unchanged": "upload_unchanged"}
 
 # Columns that say where a row came from, not what it says: a re-saved file that only moves rows
 # does not count as a change.
@@ -69,11 +95,68 @@ def locked(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str, w
     try:
         with write_lock(cur, who=loaded_by):
             kill_point("locked")
-            write()
+            for attempt in range(1, TRAIL_RETRIES + 1):
+                try:
+                    write()
+                    break
+                except (duckdb.TransactionException, duckdb.ConstraintException):
+                    # Lost the race for the next audit trail entry to a sign-in or an export
+                    # (nothing of this attempt was kept): write it all again.
+                    if attempt == TRAIL_RETRIES:
+                        raise
             kill_point("written")
     except UploadInProgress as busy:
         report.add(IN_PROGRESS, str(busy))
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
+
+
+def rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction on `cur`; a commit that failed has rolled back already."""
+    # "no transaction is active" after a failed commit: the commit's own exception is the one to raise
+    with contextlib.suppress(duckdb.TransactionException):
+        cur.execute("rollback")
+
+
+@contextmanager
+def trail_action(action: str) -> Iterator[None]:
+    """Record the uploads written inside the `with` block (in this thread) under the audit trail
+    action `action` (e.g. "reflection") whatever their outcome."""
+    if action not in audit_trail.ACTIONS:
+        raise ValueError(f"unknown audit trail action {action!r}")
+    token = _TRAIL_ACTION.set(action)
+    try:
+        yield
+    finally:
+        _TRAIL_ACTION.reset(token)
+
+
+def _clip(text: str | None) -> str | None:
+    return text if text is None or len(text) <= audit_trail.MAX_TEXT else text[: audit_trail.MAX_TEXT - 3] + "..."
+
+
+def record_upload(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str) -> audit_trail.Entry:
+    """Append `report`'s audit trail entry on `cur`, inside the caller's transaction (see the module
+    docstring). Only labels and counts: file name, kind, sha256, load id, row and issue counts, and
+    the codes of the first errors; never an issue's value or message (they quote cells)."""
+    action = _TRAIL_ACTION.get() or _OUTCOME_ACTIONS.get(report.outcome) or (
+        "replace" if report.rows_replaced else "upload")
+    codes = list(dict.fromkeys(i.code for i in report.errors))
+    detail: dict[str, str | int | None] = {
+        "kind": report.kind,
+        "file_name": _clip(report.file),
+        "sha256": report.sha256 or "",
+        "load_id": report.load_id,
+        "outcome": report.outcome,
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_replaced": report.rows_replaced,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+    }
+    if codes:
+        detail["error_codes"] = ",".join(codes[:FIRST_CODES])
+    return audit_trail.record(cur, actor=loaded_by, action=action, target=report.kind, rows=report.rows_loaded,
+                              detail=detail)
 
 
 def new_load_id() -> str:
@@ -81,7 +164,8 @@ def new_load_id() -> str:
 
 
 def insert_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: str) -> None:
-    """Write the `loads` row for `report` on `cur`, inside the caller's transaction."""
+    """Write the `loads` row for `report` on `cur`, and its audit trail entry (`record_upload`),
+    inside the caller's transaction, once the report's outcome and counts are set."""
     report.load_id = report.load_id or new_load_id()
     cur.execute(
         """
@@ -97,6 +181,7 @@ def insert_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, loaded_by: s
             json.dumps([i.as_dict() for i in report.issues]),
         ],
     )
+    record_upload(cur, report, loaded_by)
 
 
 def record_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, *, loaded_by: str) -> None:
@@ -107,7 +192,7 @@ def record_load(cur: duckdb.DuckDBPyConnection, report: LoadReport, *, loaded_by
         kill_point("record:before-commit")
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        rollback(cur)
         raise
 
 
@@ -196,7 +281,7 @@ def replace_rows(
         kill_point("replace:before-commit")
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        rollback(cur)
         report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
         raise
     finally:

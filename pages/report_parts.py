@@ -91,7 +91,7 @@ def build_and_offer(report: str, scope: Scope, quarter: date, suffix: str) -> No
                 st.write("Gathering figures...")
                 document = ui.gather_report(report, scope, quarter)
                 st.write("Laying out...")
-                built[key] = ui.render_report(document, suffix)
+                built[key] = ui.render_report(document, suffix, report=report, quarter=quarter, scope=scope)
             except figures.NoDataError as exc:
                 status.update(label="Not built: no data", state="error")
                 st.error(f"Cannot build: {exc}.", icon=":material/error:")

@@ -437,14 +437,20 @@ def save_commentary(scope: Scope, report: str, quarter: date, service_area: str,
                               service_area=service_area, field=field, text=text)
 
 
+
 def gather_report(report: str, scope: Scope, quarter: date) -> Report:
     """Step one of a build: the document's figures (raises figures.NoDataError for an empty quarter)."""
     return documents.gather(connection(), report, scope=scope, quarter=quarter)
 
 
-def render_report(document: Report, suffix: str) -> bytes:
-    """Step two of a build: the document laid out as .xlsx, .pdf or .docx."""
-    return documents.render(document, suffix)
+def render_report(document: Report, suffix: str, *, report: str, quarter: date, scope: Scope) -> bytes:
+    """Step two of a build: the document laid out as .xlsx, .pdf or .docx, and its `export` entry in
+    the audit trail (the built document is the export: the browser downloads this copy). `report`,
+    `quarter` and `scope` are what `gather_report` was given."""
+    data = documents.render(document, suffix)
+    documents.record_export(connection(), scope=scope, report=report, quarter=quarter, fmt=suffix,
+                            size_bytes=len(data))
+    return data
 
 
 # --- Administration (qa_data.accounts, audit_trail, backup; not cached: users and the trail change) --
@@ -504,23 +510,11 @@ def backup_folder() -> Path:
 
 
 def run_backup(by: Scope) -> tuple[Path, str]:
-    """Back the database up into backup_folder() as `by` (who must hold `backup`) and record a `backup`
-    entry in the audit trail; returns the file and its sha256 (as written in its .sha256 file).
-    Raises PermissionError, backups.BackupError."""
+    """Back the database up into backup_folder() as `by` (who must hold `backup`); qa_data.backup
+    records the `backup` entry in the audit trail. Returns the file and its sha256 (as written in its
+    .sha256 file). Raises PermissionError, backups.BackupError."""
     if not by.may("backup"):
         raise PermissionError(f"{by.user} may not back up the database")
-    written = backups.backup(db.default_db_path(), backup_folder(), who=f"{by.user} (backup from the app)")
+    written = backups.backup(db.default_db_path(), backup_folder(), who=by.user)
     checksum = Path(f"{written}.sha256").read_text(encoding="utf-8").split()[0]
-    cur = db.cursor(connection())
-    try:
-        cur.execute("begin transaction")
-        try:
-            trail.record(cur, actor=by.user, action="backup", target=written.name,
-                               detail={"sha256": checksum})
-        except BaseException:
-            cur.execute("rollback")
-            raise
-        cur.execute("commit")
-    finally:
-        cur.close()
     return written, checksum

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from qa_data import backup, cli_users, db, periods
-from qa_data.exports.documents import FORMATS, gather, render
+from qa_data.exports.documents import FORMATS, gather, record_export, render
 from qa_data.scope import Scope
 
 
@@ -68,17 +68,19 @@ def export(report: str, *, period: str, out: str, db_path: str | None, user: str
         con = db.connect(source)
     except duckdb.Error as exc:
         raise UsageError(f"cannot open the database {source}: {exc}") from exc
+    scope = Scope.everything(user=user)
     try:
-        document = gather(con, report, scope=Scope.everything(user=user), quarter=quarter)
+        document = gather(con, report, scope=scope, quarter=quarter)
+        try:
+            data = render(document, suffix)
+        except ModuleNotFoundError as exc:
+            raise UsageError(f"this installation cannot write {suffix} files ({exc.name} is missing)") from exc
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(data)
+        os.replace(partial, target)  # never leave a half-written report where a scheduler looks for it
+        record_export(con, scope=scope, report=report, quarter=quarter, fmt=suffix, size_bytes=len(data))
     finally:
         con.close()
-    try:
-        data = render(document, suffix)
-    except ModuleNotFoundError as exc:
-        raise UsageError(f"this installation cannot write {suffix} files ({exc.name} is missing)") from exc
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)  # never leave a half-written report where a scheduler looks for it
     return target
 
 

@@ -33,7 +33,7 @@ from qa_data import db
 GENESIS = "0" * 64  # the prev_hash of the first entry
 ACTIONS = frozenset({
     "sign_in", "sign_in_failed", "sign_out", "session_expired",
-    "upload", "upload_rejected", "replace", "export",
+    "upload", "upload_rejected", "upload_unchanged", "replace", "export",
     "user_add", "user_change", "user_disable", "password_set",
     "commentary", "reflection", "backup", "restore",
 })  # fmt: skip

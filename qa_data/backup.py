@@ -13,6 +13,14 @@ open: the copy is taken between uploads.
 refuses to replace a database that is open (in this process or another, e.g. the running app: stop
 it first) or whose write lock is held. The database it replaces is kept as ``<db>.before-restore``.
 
+Audit trail (issue 6): `backup` writes a `backup` entry (who, the backup's file name) into the
+database just before copying it, so the copy holds the record of its own making; when another
+process (the running app) has the database open, nothing can be written to it and the copy is
+taken without an entry. `restore` writes a `restore` entry (who, the backup's file name and
+checksum, the database it replaced) into the staged copy just before it replaces the database, so
+the restored database never exists without it. Its trail then continues from the backup's: entries
+written after the backup are in the replaced database (`<db>.before-restore`), not in the restored one.
+
 Exit status: 0 done; 1 refused (damaged backup, database open or busy); 2 usage error (missing
 file).
 """
@@ -20,6 +28,7 @@ file).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import shutil
@@ -30,10 +39,11 @@ from pathlib import Path
 
 import duckdb
 
-from qa_data import db
+from qa_data import audit_trail, db
 from qa_data.write_lock import UploadInProgress, current_user, write_lock
 
 WAIT_SECONDS = 60.0  # a backup waits this long for an upload in progress to finish
+CONFLICT_RETRIES = 3  # attempts at an audit trail entry that loses the race for the next one
 
 
 class BackupError(Exception):
@@ -91,7 +101,7 @@ def backup(db_path: str | Path, out_dir: str | Path, *, who: str | None = None) 
         with (write_lock(source, who=who or f"{current_user()} (backup)", wait=WAIT_SECONDS),
               tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as work):
             copy = Path(work) / target.name
-            _copy_between_writes(source, copy)
+            _copy_between_writes(source, copy, who=who or current_user(), name=target.name)
             _checked_version(copy, f"the copy of {source.name}")
             os.replace(copy, target)
     except UploadInProgress as busy:
@@ -100,16 +110,18 @@ def backup(db_path: str | Path, out_dir: str | Path, *, who: str | None = None) 
     return target
 
 
-def _copy_between_writes(source: Path, copy: Path) -> None:
-    """Copy the database (and its write-ahead log) while the caller holds the write lock. A
-    checkpoint first empties the log when this process can open the database; when another process
-    (the app) has it open, the log is copied too and folded into the copy afterwards."""
+def _copy_between_writes(source: Path, copy: Path, *, who: str, name: str) -> None:
+    """Copy the database (and its write-ahead log) while the caller holds the write lock. When
+    this process can open the database, the `backup` entry (by `who`, of the backup file `name`) is
+    written and a checkpoint empties the log first; when another process (the app) has it open, the
+    log is copied too and folded into the copy afterwards."""
     try:
         con = db.connect(source)
     except duckdb.IOException:
         con = None  # open in another process; it writes only under the lock we hold
     try:
         if con is not None:
+            _record(con, who, "backup", name, {"backup_file": name, "database": source.name})
             con.execute("checkpoint")
         shutil.copyfile(source, copy)
         wal = source.with_name(source.name + ".wal")
@@ -120,7 +132,29 @@ def _copy_between_writes(source: Path, copy: Path) -> None:
             con.close()
 
 
-def restore(backup_file: str | Path, db_path: str | Path) -> Path:
+def _record(con: duckdb.DuckDBPyConnection, who: str, action: str, target: str, detail: dict[str, str]) -> None:
+    """Write one audit trail entry in its own transaction on `con` (the write lock is held, so only a
+    sign-in of this process could take the next entry first: then write it again)."""
+    for attempt in range(1, CONFLICT_RETRIES + 1):
+        cur = db.cursor(con)
+        try:
+            cur.execute("begin transaction")
+            try:
+                audit_trail.record(cur, actor=who, action=action, target=target, detail=detail)
+                cur.execute("commit")
+                return
+            except BaseException:
+                with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
+                    cur.execute("rollback")
+                raise
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if attempt == CONFLICT_RETRIES:
+                raise
+        finally:
+            cur.close()
+
+
+def restore(backup_file: str | Path, db_path: str | Path, *, who: str | None = None) -> Path:
     """Replace the database at `db_path` with `backup_file` after checking the backup's checksum
     and schema. The replaced database is kept as `<db>.before-restore` (returned; the path is
     returned even when there was no database). Raises UsageError for a missing backup, BackupError
@@ -144,6 +178,8 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path:
             shutil.copyfile(backup_path, staged)
             try:
                 _checked_version(staged, backup_path.name)
+                _record_restore(staged, who=who or current_user(), backup_name=backup_path.name, checksum=expected,
+                                replaced=kept.name if target.exists() else "")
                 if target.exists():
                     _refuse_if_open(target)
                     os.replace(target, kept)
@@ -154,6 +190,18 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path:
     except UploadInProgress as busy:
         raise BackupError(f"{busy} Nothing restored.") from busy
     return kept
+
+
+def _record_restore(staged: Path, *, who: str, backup_name: str, checksum: str, replaced: str) -> None:
+    """Write the `restore` entry into the staged copy (migrating it, as the app would on opening it)
+    and fold it into the file, so that the database swapped in already holds it."""
+    con = db.connect(staged)
+    try:
+        _record(con, who, "restore", backup_name,
+                {"backup_file": backup_name, "backup_sha256": checksum, "kept_as": replaced})
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def _refuse_if_open(target: Path) -> None:

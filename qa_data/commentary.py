@@ -5,16 +5,21 @@ figures it explains.
 Writing is scope-checked: a user may write commentary only for the service areas in their `Scope`,
 and council-wide commentary only when they see every area (it speaks for all of them). Reading is
 scoped the same way.
+
+Every save is recorded in the audit trail (action `commentary`, in the save's transaction): who,
+when, which report, quarter, area and field, and the text's length, never the text itself (free
+text may name a child).
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
 
-from qa_data import db, periods
+from qa_data import audit_trail, db, periods
 from qa_data.scope import Scope
 from qa_data.vocab import SERVICE_AREAS
 from qa_data.write_lock import write_lock
@@ -23,6 +28,7 @@ COUNCIL_WIDE = "Council-wide"
 REPORTS = ("cabinet", "qpc", "sef")
 FIELDS = ("headline", "audits", "kpis", "voice", "actions", "plans")
 MAX_LENGTH = 2_000  # short commentary: a paragraph, not a report
+CONFLICT_RETRIES = 3  # attempts at a save that loses the race for the next audit trail entry
 
 
 class CommentaryRefused(PermissionError):
@@ -81,7 +87,15 @@ def set_commentary(
     cur = db.cursor(con)
     try:
         with write_lock(cur, who=scope.user):
-            _save(cur, key, body, scope.user, now or datetime.now())
+            for attempt in range(1, CONFLICT_RETRIES + 1):
+                try:
+                    _save(cur, key, body, scope.user, now or datetime.now())
+                    break
+                except (duckdb.TransactionException, duckdb.ConstraintException):
+                    # A sign-in or an export (which do not take the write lock) took the next audit
+                    # trail entry first; nothing of this attempt was kept.
+                    if attempt == CONFLICT_RETRIES:
+                        raise
     finally:
         cur.close()
 
@@ -103,9 +117,16 @@ def _save(cur: duckdb.DuckDBPyConnection, key: list[object], body: str, user: st
                 "where report = ? and quarter_start = ? and service_area = ? and field = ?",
                 key,
             )
+        report, quarter, area, field = key
+        audit_trail.record(
+            cur, actor=user, action="commentary", target=f"{report} {quarter:%Y-%m-%d} {area} {field}", rows=1,
+            detail={"report": str(report), "quarter": f"{quarter:%Y-%m-%d}", "service_area": str(area),
+                    "field": str(field), "characters": len(body), "removed": not body},
+        )
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
+            cur.execute("rollback")
         raise
 
 

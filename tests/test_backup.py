@@ -26,6 +26,16 @@ def fingerprints_of(path: Path) -> dict[str, tuple[int, str]]:
         return fingerprints(con)
 
 
+def without_trail(prints: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """Every table but the audit trail, which a backup and a restore each add an entry to."""
+    return {t: p for t, p in prints.items() if t != "audit_trail"}
+
+
+def trail_actions(path: Path) -> list[str]:
+    with db.connect(path, read_only=True) as con:
+        return [a for (a,) in con.execute("select action from audit_trail order by seq").fetchall()]
+
+
 @pytest.fixture
 def app_db(sample_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "data" / "qa_insight.duckdb"
@@ -50,7 +60,11 @@ def test_backup_then_restore_gives_back_exactly_what_was_backed_up(app_db: Path,
     digest, name = Path(f"{saved}.sha256").read_text(encoding="utf-8").split()
     assert (digest, name) == (hashlib.sha256(saved.read_bytes()).hexdigest(), saved.name)
     assert sorted(p.name for p in out.iterdir()) == [saved.name, f"{saved.name}.sha256"]  # no leftovers
-    assert fingerprints_of(saved) == original
+    # The copy is the database with the backup's own audit trail entry, written before copying.
+    assert fingerprints_of(saved) == fingerprints_of(app_db)
+    assert without_trail(fingerprints_of(saved)) == without_trail(original)
+    assert fingerprints_of(saved)["audit_trail"][0] == original["audit_trail"][0] + 1
+    backed_up = fingerprints_of(saved)
 
     load_audit_file(app_db)
     changed = fingerprints_of(app_db)
@@ -58,7 +72,9 @@ def test_backup_then_restore_gives_back_exactly_what_was_backed_up(app_db: Path,
 
     kept = backup.restore(saved, app_db)
     assert kept == app_db.with_name("qa_insight.duckdb.before-restore")
-    assert fingerprints_of(app_db) == original
+    assert without_trail(fingerprints_of(app_db)) == without_trail(original)
+    assert fingerprints_of(app_db)["audit_trail"][0] == backed_up["audit_trail"][0] + 1  # the restore's entry
+    assert trail_actions(app_db)[-2:] == ["backup", "restore"]
     assert fingerprints_of(kept) == changed  # the replaced database is kept
 
 
@@ -69,9 +85,11 @@ def test_backup_while_the_database_is_open_here_or_in_another_process(app_db: Pa
         loaders.load_file(con, DATA / "audit_title_rows.xlsx", loaded_by="tests", today=TODAY)
         here = fingerprints(con)
         saved = backup.backup(app_db, tmp_path / "b1")
+        after = fingerprints(con)
     finally:
         con.close()
-    assert fingerprints_of(saved) == here
+    assert fingerprints_of(saved) == after  # with the backup's audit trail entry
+    assert after["audit_trail"][0] == here["audit_trail"][0] + 1
 
     # Open in another process with a committed load still in the write-ahead log: the copy takes
     # the log too and folds it in.
@@ -195,7 +213,8 @@ def test_command_line_exit_status(app_db: Path, tmp_path: Path, capsys: pytest.C
     kept = app_db.with_name(app_db.name + ".before-restore")
     assert capsys.readouterr().out == (
         f"restored {app_db} from {saved}; the previous database is {kept}\n")
-    assert fingerprints_of(app_db) == fingerprints_of(saved)
+    assert without_trail(fingerprints_of(app_db)) == without_trail(fingerprints_of(saved))
+    assert fingerprints_of(app_db)["audit_trail"][0] == fingerprints_of(saved)["audit_trail"][0] + 1
 
     assert main(["backup", "--db", str(tmp_path / "missing.duckdb"), "--out", str(out)]) == 2
     assert capsys.readouterr().err == f"error: no database at {tmp_path / 'missing.duckdb'}\n"

@@ -4,10 +4,14 @@ figures into a `Report`, then lay it out), so that a caller can show progress be
 
 Both steps raise what the builders and renderers raise: `figures.NoDataError` when the quarter holds
 nothing in scope, ModuleNotFoundError when a renderer's library is not installed.
+
+`record_export` writes a built document's `export` entry in the audit trail (issue 6), called by the
+CLI once the file is written and by the Reports page once the document is built.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,10 +19,12 @@ from datetime import date
 
 import duckdb
 
-from qa_data import periods, queries
+from qa_data import audit_trail, db, periods, queries
 from qa_data.exports import figures
 from qa_data.exports.model import Report
 from qa_data.scope import Scope
+
+EXPORT_RETRIES = 3  # attempts at an export entry that loses the race for the next entry
 
 
 @dataclass(frozen=True)
@@ -97,3 +103,43 @@ def quarters_with_data(con: duckdb.DuckDBPyConnection, *, scope: Scope, today: d
     ]
     current = periods.quarter_start(today)
     return [q for q in found if q < current] + [q for q in found if q == current]
+
+
+def record_export(
+    con: duckdb.DuckDBPyConnection, *, scope: Scope, report: str, quarter: date, fmt: str, size_bytes: int
+) -> audit_trail.Entry:
+    """Write the `export` entry for a built document, in its own transaction: actor `scope.user`,
+    target the file name, detail the document, quarter, format, the areas it covers (the scope's,
+    or "all") and its size in bytes; never a figure from it. Retried when a sign-in or an upload
+    takes the next entry first (the write lock is not taken: an export may be built while an
+    upload runs)."""
+    if report not in DOCUMENTS:
+        raise ValueError(f"report must be one of {sorted(DOCUMENTS)}, not {report!r}")
+    areas = scope.visible()
+    detail: dict[str, str | int] = {
+        "report": report,
+        "title": DOCUMENTS[report].title,
+        "quarter": f"{periods.quarter_start(quarter):%Y-%m-%d}",
+        "format": fmt,
+        "areas": "all" if figures.sees_everything(scope) else ", ".join(areas),
+        "size_bytes": int(size_bytes),
+    }
+    for attempt in range(1, EXPORT_RETRIES + 1):
+        cur = db.cursor(con)
+        try:
+            cur.execute("begin transaction")
+            try:
+                entry = audit_trail.record(cur, actor=scope.user, action="export",
+                                           target=file_name(report, quarter, fmt), rows=None, detail=detail)
+                cur.execute("commit")
+                return entry
+            except BaseException:
+                with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
+                    cur.execute("rollback")
+                raise
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if attempt == EXPORT_RETRIES:
+                raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
