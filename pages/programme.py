@@ -4,9 +4,10 @@ change, and did re-audits show change that stuck (section 8)?"""
 
 import streamlit as st
 
-from pages import filters, programme_charts, ui, widgets
+from pages import auth, filters, programme_charts, ui, widgets
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Audit programme", view)
 scope, period = view.scope, view.filters
