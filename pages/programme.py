@@ -11,9 +11,8 @@ auth.require("view")
 view = filters.current_view()
 widgets.page_header("Audit programme", view)
 scope, period = view.scope, view.filters
-N = st.column_config.NumberColumn
+N, ACTIVITY = st.column_config.NumberColumn, "Activity"
 MONTH = st.column_config.DateColumn("Month", format="MMM YYYY")
-ACTIVITY = "Activity"
 
 
 def tile(column: st.delta_generator.DeltaGenerator, label: str, value: str, note: str) -> None:
