@@ -20,8 +20,10 @@ a page not in the viewer's navigation stops there).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import duckdb
 import streamlit as st
 
 from pages import ui
@@ -66,9 +68,9 @@ def sso_email() -> str | None:
     return str(email) if email else None
 
 
-def user_for_email(con: object, email: str) -> User | None:
+def user_for_email(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
     """The active user whose username is `email` (single sign-on accounts are named by e-mail), else None."""
-    user = accounts.get_user(con, email)  # type: ignore[arg-type]
+    user = accounts.get_user(con, email)
     return user if user is not None and user.active else None
 
 
@@ -100,8 +102,8 @@ def gate() -> Scope | None:
     return ui.current_scope()
 
 
-def _only_page(draw: object, title: str) -> None:
-    st.navigation([st.Page(draw, title=title, url_path="sign-in")], position="hidden").run()  # type: ignore[arg-type]
+def _only_page(draw: Callable[[], None], title: str) -> None:
+    st.navigation([st.Page(draw, title=title, url_path="sign-in")], position="hidden").run()
 
 
 def _demo_allowed() -> bool:
@@ -186,9 +188,9 @@ def _local_page() -> None:
     st.error(_failure(con, username), icon=":material/lock:")
 
 
-def _failure(con: object, username: str) -> str:
+def _failure(con: duckdb.DuckDBPyConnection, username: str) -> str:
     name = accounts.normalise_username(username)
-    locked = next((u["locked_until"] for u in accounts.list_users(con) if u["username"] == name), None)  # type: ignore[arg-type]
+    locked = next((u["locked_until"] for u in accounts.list_users(con) if u["username"] == name), None)
     if locked is not None and locked > now():
         return (f"This account is locked after {accounts.MAX_FAILURES} failed sign-ins in a row. Try again after "
                 f"{locked:%H:%M}, or ask an administrator.")

@@ -378,3 +378,26 @@ def test_narrowing_keeps_a_signed_in_users_rights() -> None:
     assert narrow.service_areas == ("Front Door",) and narrow.may("upload", "Front Door")
     assert ui.may_read_names(narrow) and not narrow.may("view", "Children in Care")
 
+
+
+@pytest.mark.parametrize(("username", "hidden"), [("analyst.one", True), ("ad.one", False), ("hos.cic", False)])
+def test_free_text_comments_are_for_those_who_may_read_them(
+    local_db: Path, clock: Clock, username: str, hidden: bool
+) -> None:
+    at = sign_in(start(), username)
+    at.switch_page("pages/voice.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    refused = "Free-text comments are shown only to those allowed to read them."
+    assert (refused in [i.value for i in at.info]) is hidden
+
+
+def test_action_owners_are_named_only_for_those_who_may_read_names(local_db: Path, clock: Clock) -> None:
+    owners = {}
+    for username in ("analyst.one", "hos.fd"):
+        at = sign_in(start(), username)
+        at.switch_page("pages/actions.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        overdue = next(d.value for d in at.dataframe if "owner" in d.value.columns)
+        owners[username] = overdue["owner"]
+    assert owners["analyst.one"].isna().all() and len(owners["analyst.one"]) > 0
+    assert owners["hos.fd"].notna().all() and len(owners["hos.fd"]) > 0
