@@ -16,7 +16,7 @@ from loaders.annex_a import load_annex_a
 from loaders.audits import load_audits
 from loaders.report import LoadReport
 from loaders.workbook import Source
-from qa_data import periods
+from qa_data import db, periods
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_USER = "sample data (first start)"
@@ -94,3 +94,15 @@ def ensure_sample_data(con: duckdb.DuckDBPyConnection, directory: Path = SAMPLE_
     if row and row[0]:
         return []
     return load_sample_data(con, directory)
+
+
+def other_loads(con: duckdb.DuckDBPyConnection) -> int:
+    """How many loads (uploads, reflection sheets, command-line loads; any outcome) were made by
+    someone other than the sample loader. Zero means the database holds the sample data only, which
+    is what the demo mode may show to anyone."""
+    cur = db.cursor(con)
+    try:
+        row = cur.execute("select count(*) from loads where loaded_by <> ?", [SAMPLE_USER]).fetchone()
+    finally:
+        cur.close()
+    return int(row[0]) if row else 0

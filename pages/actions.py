@@ -4,10 +4,10 @@ area, progress over the monthly tracker snapshots, how old open actions are, and
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import filters, ui, widgets
-from qa_data.scope import Scope
+from pages import auth, filters, ui, widgets
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Action plans", view, filtered=False)
 as_of = ui.actions_latest_snapshot()
@@ -20,7 +20,7 @@ if as_of is None:
 
 # The sidebar's service areas narrow the viewer's scope; the period does not apply (one snapshot).
 areas = view.scope.visible(view.filters.service_areas)
-scope = Scope(tuple(areas), user=view.scope.user)
+scope = view.scope.narrowed(areas)
 st.caption(
     f"Tracker snapshot of {as_of:%d %b %Y}; overdue means open with a due date before it. "
     f"Showing {'all service areas' if len(areas) == len(view.scope.service_areas) else ', '.join(areas)}."
@@ -67,8 +67,9 @@ with right:
     st.plotly_chart(bars, width="stretch")
 
 st.subheader("Overdue actions")
-# Owners are staff named in the tracker, shown as the audit list shows workers (no sign-in yet).
-overdue = ui.action_overdue(scope, as_of, True)
+# Owners are staff named in the tracker: shown only to those who may read worker names in these areas.
+names = ui.may_read_names(scope)
+overdue = ui.action_overdue(scope, as_of, names)
 if overdue.empty:
     st.success("No overdue actions.", icon=":material/check_circle:")
 else:
@@ -90,12 +91,12 @@ st.subheader("Actions from one audit or review")
 sources = ui.action_sources(scope)
 source = st.selectbox("Audit id or review", sources["source"], index=None, placeholder="Choose an audit or review")
 if source is not None:
-    tracked = ui.audit_actions(scope, source, True)
+    tracked = ui.audit_actions(scope, source, names)
     if tracked.empty:
         st.caption("No actions for it on the latest tracker.")
     else:
         st.dataframe(tracked, hide_index=True)
-    agreed = ui.agreed_actions(scope, source, True)
+    agreed = ui.agreed_actions(scope, source, names)
     if not agreed.empty:
         st.caption("Agreed with the worker on the audit's reflection sheet:")
         st.dataframe(

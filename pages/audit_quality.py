@@ -5,10 +5,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages import charts, filters, ui, widgets
+from pages import auth, charts, filters, ui, widgets
 from qa_data import view_params
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Audit quality", view)
 options = ui.filter_options(view.scope, view.filters)

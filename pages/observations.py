@@ -3,9 +3,10 @@
 
 import streamlit as st
 
-from pages import filters, practice_charts, ui, widgets
+from pages import auth, filters, practice_charts, ui, widgets
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Practice observations", view)
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from pages import filters, ui, widgets
+from pages import auth, filters, ui, widgets
 from qa_data import periods
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Overview", view)
 head = ui.headline(view.scope, view.filters)

@@ -4,15 +4,15 @@ change, and did re-audits show change that stuck (section 8)?"""
 
 import streamlit as st
 
-from pages import filters, programme_charts, ui, widgets
+from pages import auth, filters, programme_charts, ui, widgets
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Audit programme", view)
 scope, period = view.scope, view.filters
-N = st.column_config.NumberColumn
+N, ACTIVITY = st.column_config.NumberColumn, "Activity"
 MONTH = st.column_config.DateColumn("Month", format="MMM YYYY")
-ACTIVITY = "Activity"
 
 
 def tile(column: st.delta_generator.DeltaGenerator, label: str, value: str, note: str) -> None:

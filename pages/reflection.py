@@ -5,11 +5,12 @@ filled sheet can be downloaded to share with the worker."""
 import pandas as pd
 import streamlit as st
 
-from pages import filters, ui, widgets
+from pages import auth, filters, ui, widgets
 from qa_data import vocab
 from qa_data.reflection import MAIN_DOMAINS, OTHER_DOMAINS, ReflectionSheet, actions_from_records
 
 ui.ensure_entry_script()
+auth.require("save_reflection")
 view = filters.current_view()
 widgets.page_header("Reflection sheet", view, filtered=False)
 st.caption(

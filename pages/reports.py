@@ -4,17 +4,18 @@ commentary is written here and stored with the quarter."""
 
 import streamlit as st
 
-from pages import filters, report_parts, ui, widgets
+from pages import auth, filters, report_parts, ui, widgets
 from qa_data.exports.documents import DOCUMENTS, FORMAT_NAMES
-from qa_data.scope import Scope
 
 ui.ensure_entry_script()
+auth.require("export_published", "export_restricted")
+EXPORT_ACTION = {"cabinet": "export_published"}  # the published summary; the others are restricted
 view = filters.current_view()
 widgets.page_header("Reports", view, filtered=False)
 
 # The sidebar's service areas narrow the viewer's scope; the period slider does not apply (the quarter does).
 areas = view.scope.visible(view.filters.service_areas)
-scope = Scope(tuple(areas), user=view.scope.user)
+scope = view.scope.narrowed(areas)
 today = ui.today()
 quarters = ui.report_quarters(scope, today)
 if not quarters:
@@ -31,7 +32,10 @@ st.caption(
 )
 left, middle, right = st.columns([2, 2, 1])
 report = left.selectbox(
-    "Document", options=list(DOCUMENTS), format_func=lambda k: DOCUMENTS[k].title, key="qa_report_document"
+    "Document",
+    options=[k for k in DOCUMENTS if scope.may(EXPORT_ACTION.get(k, "export_restricted"))],
+    format_func=lambda k: DOCUMENTS[k].title,
+    key="qa_report_document",
 )
 quarter = middle.selectbox(
     "Quarter",
@@ -47,7 +51,7 @@ suffix = right.radio(
 )
 st.caption(DOCUMENTS[report].about)
 
-if report == "cabinet":
+if report == "cabinet" and scope.may("write_commentary"):
     report_parts.commentary_form(scope, quarter)
 
 report_parts.build_and_offer(report, scope, quarter, suffix)

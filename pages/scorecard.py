@@ -3,10 +3,11 @@ then the SPC chart and team breakdown behind the KPI you choose."""
 
 import streamlit as st
 
-from pages import filters, kpi_charts, ui, widgets
+from pages import auth, filters, kpi_charts, ui, widgets
 from qa_data import council, periods, scorecard, spc
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("KPI scorecard", view)
 st.caption(widgets.kpi_data_as_of_text(ui.kpi_data_as_of()))

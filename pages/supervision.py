@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages import filters, practice_charts, ui, widgets
+from pages import auth, filters, practice_charts, ui, widgets
 from qa_data import periods
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Supervision and management oversight", view)
 

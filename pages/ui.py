@@ -6,6 +6,7 @@ every session, so the viewer's `Scope` is an argument of every cached function.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders import reflection
+from loaders import reflection, samples
 from loaders.report import LoadReport
 from loaders.samples import ensure_sample_data
 from loaders.templates import TEMPLATES
@@ -54,9 +55,27 @@ def ensure_entry_script() -> None:
 
 
 # --- Who is looking ------------------------------------------------------------------------------
+USER_KEY = "qa_user"  # session state: the signed-in qa_data.roles.User (pages.auth sets it; never a password)
+
+
+class ConfigError(ValueError):
+    """A sign-in setting that cannot be used (pages.auth shows it instead of the app)."""
+
+
+def auth_mode() -> str:
+    """QA_INSIGHT_AUTH: demo (the default), local or oidc; see pages.auth. Raises ConfigError
+    for anything else."""
+    mode = os.environ.get("QA_INSIGHT_AUTH", "").strip().lower()
+    if not mode:  # QA_INSIGHT_DEMO=0, the setting before sign-in existed, turns the demo off: sign in locally
+        mode = "local" if os.environ.get("QA_INSIGHT_DEMO", "1") == "0" else "demo"
+    if mode not in ("demo", "local", "oidc"):
+        raise ConfigError(f"QA_INSIGHT_AUTH must be demo, local or oidc, not {mode!r}")
+    return mode
+
+
 def demo_mode() -> bool:
-    """The app runs as a demo user on sample data unless QA_INSIGHT_DEMO=0."""
-    return os.environ.get("QA_INSIGHT_DEMO", "1") != "0"
+    """Whether the app runs as the bannered demo user (QA_INSIGHT_AUTH=demo, the default)."""
+    return auth_mode() == "demo"
 
 
 def today() -> date:
@@ -64,9 +83,38 @@ def today() -> date:
     return date.today()
 
 
+def signed_in_user() -> User | None:
+    """The user signed in to this session, or None (demo mode, or nobody yet)."""
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, User) else None
+
+
 def current_scope() -> Scope:
-    """The viewer's scope. No sign-in yet: the demo user sees every service area."""
-    return Scope.everything(user=DEMO_USER)
+    """The viewer's scope: the demo user sees every service area; a signed-in user what their roles
+    allow (Scope.for_user); anyone else nothing."""
+    if demo_mode():
+        return Scope.everything(user=DEMO_USER)
+    user = signed_in_user()
+    return Scope.for_user(user) if user is not None else Scope((), user="anonymous", grants=())
+
+
+def may_read_names(scope: Scope, areas: Iterable[str] | None = None) -> bool:
+    """Whether worker, auditor and owner names may be shown for rows in `areas` (default: all the
+    scope's areas): only when the viewer may read names in every one of them."""
+    wanted = list(scope.visible() if areas is None else areas)
+    return bool(wanted) and all(scope.may("read_worker_names", a) for a in wanted)
+
+
+def may_read_comments(scope: Scope, areas: Iterable[str] | None = None) -> bool:
+    """Whether free text (comments, strengths, reflections) may be shown for rows in `areas`
+    (default: all the scope's areas): only when the viewer may read it in every one of them."""
+    wanted = list(scope.visible() if areas is None else areas)
+    return bool(wanted) and all(scope.may("read_comments", a) for a in wanted)
+
+
+def sample_data_only() -> bool:
+    """Whether the database holds only the bundled sample data (no load by anyone but the sample loader)."""
+    return samples.other_loads(connection()) == 0
 
 
 # --- Connection and cached queries ---------------------------------------------------------------
@@ -80,9 +128,11 @@ def _open(path: str, load_samples: bool) -> duckdb.DuckDBPyConnection:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """The app's one connection (qa_data and loaders take a cursor per call: sessions are threads).
-    Loads the bundled sample data on first start unless QA_INSIGHT_SAMPLE_DATA=0."""
-    samples = os.environ.get("QA_INSIGHT_SAMPLE_DATA", "1") != "0"
-    return _open(str(db.default_db_path()), samples)
+    Loads the bundled sample data on first start when QA_INSIGHT_SAMPLE_DATA is 1 (the default in
+    demo mode; with sign-in it defaults to 0, so a real database never gets the fictional data)."""
+    default = "1" if demo_mode() else "0"
+    load = os.environ.get("QA_INSIGHT_SAMPLE_DATA", "").strip() or default
+    return _open(str(db.default_db_path()), load != "0")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -131,7 +181,7 @@ def audit_list(
         period_start=period_start,
         grain=grain,
         service_area=service_area,
-        show_names=True,
+        show_names=may_read_names(scope, [service_area] if service_area else scope.visible(filters.service_areas)),
     )
 
 
@@ -167,7 +217,7 @@ def kpi_chart(
 def kpi_teams(scope: Scope, kpi_code: str, month: date, area: str | None) -> pd.DataFrame:
     """The teams' values for one KPI and month; only `area`'s teams when one area is chosen."""
     if area is not None:
-        scope = Scope(tuple(a for a in scope.service_areas if a == area), user=scope.user)
+        scope = scope.narrowed([area])
     return scorecard.team_breakdown(connection(), scope=scope, kpi_code=kpi_code, month=month)
 
 
@@ -201,7 +251,8 @@ def team_supervision(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def team_audits(scope: Scope, filters: AuditFilter, team: str) -> pd.DataFrame:
-    return practice.team_audits(connection(), scope=scope, filters=filters, team=team, show_names=True)
+    names = may_read_names(scope, scope.visible(filters.service_areas))
+    return practice.team_audits(connection(), scope=scope, filters=filters, team=team, show_names=names)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -248,7 +299,8 @@ def action_ageing(scope: Scope, as_of: date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def action_overdue(scope: Scope, as_of: date, show_names: bool) -> pd.DataFrame:
-    return actions.overdue_list(connection(), scope=scope, as_of=as_of, show_names=show_names)
+    names = show_names and may_read_names(scope)
+    return actions.overdue_list(connection(), scope=scope, as_of=as_of, show_names=names)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -258,12 +310,14 @@ def action_sources(scope: Scope) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def agreed_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame:
-    return actions.agreed_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
+    names = show_names and may_read_names(scope)
+    return actions.agreed_actions(connection(), scope=scope, audit_id=audit_id, show_names=names)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def audit_actions(scope: Scope, audit_id: str, show_names: bool) -> pd.DataFrame:
-    return actions.audit_actions(connection(), scope=scope, audit_id=audit_id, show_names=show_names)
+    names = show_names and may_read_names(scope)
+    return actions.audit_actions(connection(), scope=scope, audit_id=audit_id, show_names=names)
 
 
 # --- Audit programme (qa_data.programme) ---------------------------------------------------------
@@ -303,11 +357,6 @@ def reaudit_pairs(scope: Scope, filters: AuditFilter) -> pd.DataFrame:
 
 
 # --- Voice of children and families (qa_data.voice) ---------------------------------------------
-def may_read_comments(scope: Scope) -> bool:
-    """Whether this viewer may read what children and families wrote. No sign-in yet: the demo user may."""
-    return scope.user == DEMO_USER
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def voice_respondent_types(scope: Scope) -> list[str]:
     return voice.respondent_types(connection(), scope=scope)
@@ -335,7 +384,8 @@ def voice_complaints(scope: Scope, filters: VoiceFilter) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def voice_comments(scope: Scope, filters: VoiceFilter, show_comments: bool) -> pd.DataFrame:
-    return voice.comments(connection(), scope=scope, filters=filters, show_comments=show_comments)
+    show = show_comments and may_read_comments(scope, scope.visible(filters.service_areas))
+    return voice.comments(connection(), scope=scope, filters=filters, show_comments=show)
 
 
 # --- Reports (qa_data.exports) ------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from pages import filters, ui, uploads, widgets
+from pages import auth, filters, ui, uploads, widgets
 
 ui.ensure_entry_script()
+auth.require("upload")
 view = filters.current_view()
 widgets.page_header("Upload data", view, filtered=False)
 

@@ -4,10 +4,11 @@ each), the trend, complaints and compliments, and what children and families wro
 import plotly.express as px
 import streamlit as st
 
-from pages import filters, ui, widgets
+from pages import auth, filters, ui, widgets
 from qa_data import voice
 
 ui.ensure_entry_script()
+auth.require("view")
 view = filters.current_view()
 widgets.page_header("Voice of children and families", view)
 types = st.multiselect(
@@ -113,7 +114,7 @@ else:
         },
     )
 
-show_comments = ui.may_read_comments(view.scope)
+show_comments = ui.may_read_comments(view.scope, view.scope.visible(f.service_areas))
 with st.expander("What children and families said (free-text comments)"):
     if not show_comments:
         st.info("Free-text comments are shown only to those allowed to read them.", icon=":material/lock:")

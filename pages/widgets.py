@@ -137,7 +137,10 @@ _AUDIT_COLUMNS = {
 
 
 def audit_table(rows: pd.DataFrame) -> None:
-    """The audits behind a number (a drill-down), with the same headings on every page."""
-    st.dataframe(
-        rows, hide_index=True, column_config={k: v for k, v in _AUDIT_COLUMNS.items() if k in rows.columns}
-    )
+    """The audits behind a number (a drill-down), with the same headings on every page. The name
+    columns are left out when the viewer may not read names (the query blanked them)."""
+    config = {k: v for k, v in _AUDIT_COLUMNS.items() if k in rows.columns}
+    for name in ("worker", "auditor"):
+        if name in rows.columns and not rows.empty and rows[name].isna().all():
+            config[name] = None
+    st.dataframe(rows, hide_index=True, column_config=config)

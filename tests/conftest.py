@@ -137,3 +137,12 @@ def app_copy(
     monkeypatch.delenv("QA_INSIGHT_DEMO", raising=False)
     monkeypatch.delenv("QA_INSIGHT_COUNCIL", raising=False)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _demo_on_test_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page tests run the demo mode (no sign-in) on databases holding their own test loads, which
+    the real demo refuses (pages.auth: sample data only); tests/test_signin.py checks that rule itself."""
+    monkeypatch.delenv("QA_INSIGHT_AUTH", raising=False)
+    monkeypatch.delenv("QA_INSIGHT_IDLE_MINUTES", raising=False)
+    monkeypatch.setattr("pages.ui.sample_data_only", lambda: True)

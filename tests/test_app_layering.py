@@ -19,8 +19,8 @@ VIEWS = ROOT / "pages"
 
 
 def page_files() -> list[Path]:
-    """The page scripts app.py lists with st.Page (the helpers ui.py and charts.py are not pages)."""
-    paths = re.findall(r'st\.Page\(\s*"([^"]+\.py)"', APP.read_text(encoding="utf-8"))
+    """The page scripts app.py lists in PAGES (the helpers ui.py and charts.py are not pages)."""
+    paths = re.findall(r'"(pages/[a-z_]+\.py)"', APP.read_text(encoding="utf-8"))
     return [ROOT / p for p in paths]
 
 

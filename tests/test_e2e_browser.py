@@ -116,11 +116,10 @@ def test_a_deep_link_on_a_fresh_start_draws_the_page_with_its_filters(server: Se
     assert _nav_labels(page) == [
         "Overview", "Audit quality", "Supervision", "Practice observations", "Voice of children and families",
         "Scorecard", "Action plans", "Audit programme", "Reports", "Reflection sheet", "Upload data",
-        "Administration",
-    ]
+    ]  # the demo user manages no accounts, so no Administration
     sections = page.locator("[data-testid='stNavSectionHeader']").all_inner_texts()
     assert [s.strip() for s in sections] == [
-        "Quality of practice", "Performance", "Improvement", "Reports", "Record and upload", "Administration",
+        "Quality of practice", "Performance", "Improvement", "Reports", "Record and upload",
     ]
     # The trend chart is really drawn (plotly renders SVG paths for each line).
     page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
