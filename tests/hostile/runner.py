@@ -36,12 +36,13 @@ TODAY = date(2026, 11, 26)
 
 
 def checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
-    """Row count and an md5 of every row (as text, sorted) of every table but `loads`."""
+    """Row count and an md5 of every row (as text, sorted) of every table but `loads` and
+    `audit_trail` (the record of each attempt, rejected ones included)."""
     cur = db.cursor(con)
     try:
         tables = [r[0] for r in cur.execute(
             "select table_name from information_schema.tables where table_catalog = 'qa' "
-            "and table_type = 'BASE TABLE' and table_name <> 'loads' order by 1"
+            "and table_type = 'BASE TABLE' and table_name not in ('loads', 'audit_trail') order by 1"
         ).fetchall()]
         # Names come from the catalogue, not from a file; one query for all tables.
         sql = " union all ".join(
@@ -105,6 +106,9 @@ def check(con: duckdb.DuckDBPyConnection, case: Case) -> list[str]:
             outcome = db.cursor(con).execute(
                 "select outcome from loads where load_id = ?", [report.load_id]).fetchone()
             assert outcome == ("rejected",)
+            trail = db.cursor(con).execute(
+                "select action from audit_trail order by seq desc limit 1").fetchone()
+            assert trail == ("upload_rejected",), (case.name, kind, trail)
         else:
             assert (report.outcome, report.rows_loaded) == ("loaded", expected.rows), (
                 case.name, report.outcome, report.rows_loaded, got)
