@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages import filters, ui, uploads, widgets
+from qa_data import loads
 
 ui.ensure_entry_script()
 view = filters.current_view()
@@ -39,7 +40,7 @@ if checked:
         st.rerun()
 
 st.subheader("Load history")
-history = ui.load_history()
+history = loads.visible_history(ui.load_history(), view.scope)
 if history.empty:
     st.info("Nothing has been uploaded yet.")
 else:
