@@ -121,13 +121,21 @@ def test_no_page_shows_another_area_in_any_filter_state(
         if name != "default" or page in SKIP_OPTIONS:
             continue
         # Every option of every selectbox on the page, one at a time, from the default view.
+        assert at.sidebar.multiselect[0].options == [OWN]
         for i, box in enumerate(at.main.selectbox):
             assert not any(a in str(o) for o in box.options for a in OTHERS), (page, box.label, box.options)
+            again = render(page, {})
             for option in box.options:
-                again = render(page, {})
-                again.main.selectbox[i].set_value(again.main.selectbox[i].options[box.options.index(option)]).run()
+                chosen = again.main.selectbox[i]
+                chosen.set_value(chosen.options[box.options.index(option)]).run()
                 assert not again.exception, [e.value for e in again.exception]
                 check(again, f"{page} [{box.label} = {option}]")
+        for i, group in enumerate(at.main.button_group):  # segmented controls: month, quarter, ...
+            again = render(page, {})
+            for option in group.options:
+                again.main.button_group[i].set_value(option).run()
+                assert not again.exception, [e.value for e in again.exception]
+                check(again, f"{page} [{group.label} = {option}]")
     # What the viewer sees does not move when other areas' rows come and go: the same render on the
     # database without them is the same, word for word and figure for figure.
     use(dbs["clean"], monkeypatch)
