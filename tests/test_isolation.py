@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
 from conftest import ROOT, TODAY, good_row
@@ -24,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import Source, load_file
 from loaders.reflection import problems, save_reflection
-from qa_data import db, roles
+from qa_data import db, loads, roles
 from qa_data.exports import documents
 from qa_data.exports.figures import NoDataError
 from qa_data.exports.model import Report
@@ -229,3 +230,16 @@ def test_a_reflection_naming_another_areas_audit_is_refused_without_its_content(
     text = "\n".join([report.summary(), *problems(report)])
     assert MARK not in text and "Children in Care" not in text, text
     assert stored == ("Children in Care", "MKR-auditsworkerChildreninCare")  # untouched
+
+
+def test_upload_history_shows_an_area_viewer_only_their_own_uploads(dbs: dict[str, Path]) -> None:
+    con = db.connect(dbs["planted"])
+    try:
+        history = loads.load_history(con)
+    finally:
+        con.close()
+    mine = pd.concat([history.head(1).assign(loaded_by="hos.fd"), history]).reset_index(drop=True)
+    assert loads.visible_history(mine, VIEWER)["loaded_by"].tolist() == ["hos.fd"]
+    everyone = Scope.for_user(roles.User("ad", "AD", roles=("ad",)))
+    assert len(loads.visible_history(mine, everyone)) == len(history) + 1
+    assert MARK in "".join(history["file_name"])  # the planted rejected upload is in the full history
