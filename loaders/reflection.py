@@ -127,8 +127,7 @@ def _check_sheet(con: duckdb.DuckDBPyConnection, sheet: ReflectionSheet, scope: 
     if row is not None and row[0] not in scope.service_areas:
         issues.append(Issue(
             "out-of-scope", ERROR,
-            f"Audit ID {sheet.audit_id.strip()} is already used by an audit in {row[0]}, which you "
-            "cannot change. Check the ID.",
+            f"Audit ID {sheet.audit_id.strip()} is already used by an audit you cannot change. Check the ID.",
             sheet="Case details", column="Audit ID", value=sheet.audit_id,
         ))
     return issues + _check_actions(sheet)

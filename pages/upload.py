@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages import auth, filters, ui, uploads, widgets
+from qa_data import loads
 
 ui.ensure_entry_script()
 auth.require("upload")
@@ -40,7 +41,7 @@ if checked:
         st.rerun()
 
 st.subheader("Load history")
-history = ui.load_history()
+history = loads.visible_history(ui.load_history(), view.scope)
 if history.empty:
     st.info("Nothing has been uploaded yet.")
 else:

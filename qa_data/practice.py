@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from qa_data import queries
+from qa_data import queries, scorecard
 from qa_data.audits import GRAINS, AuditFilter
 from qa_data.scope import Scope
 
@@ -82,13 +82,14 @@ def supervision_compliance(
     con: duckdb.DuckDBPyConnection, *, scope: Scope, filters: AuditFilter, kpi_code: str = SUPERVISION_KPI
 ) -> Compliance:
     """Supervision-frequency compliance (KPI `kpi_code`) in the months of the filter's period: the
-    council-wide series and the visible service areas' series, with the latest value. `empty` when
-    no values are loaded for the period."""
+    council-wide series (for a viewer who sees every area) and the visible service areas' series, with
+    the latest value. `empty` when no values are loaded for the period."""
     series = queries.frame(
         con,
         "practice_supervision_compliance",
         kpi_code=kpi_code,
         areas=scope.visible(filters.service_areas),
+        all_areas=scorecard.allowed_area(scope, None),
         start_date=filters.start,
         end_date=filters.end,
     )
