@@ -23,9 +23,11 @@ from conftest import ROOT, TODAY, good_row
 from isolation_helpers import MARK, OWN, count_markers, document_text, plant, render_text
 from streamlit.testing.v1 import AppTest
 
+import app
 from loaders import Source, load_file
 from loaders.reflection import problems, save_reflection
-from qa_data import db, loads, roles
+from pages import ui
+from qa_data import accounts, db, loads, roles
 from qa_data.exports import documents
 from qa_data.exports.figures import NoDataError
 from qa_data.exports.model import Report
@@ -34,8 +36,11 @@ from qa_data.scope import Scope
 from qa_data.vocab import SERVICE_AREAS
 
 APP = ROOT / "app.py"
-PAGES = re.findall(r'st\.Page\(\s*"([^"]+\.py)"', APP.read_text(encoding="utf-8"))
-VIEWER = Scope.for_user(roles.User("hos.fd", "HoS Front Door", roles=("hos",), service_areas=(OWN,)))
+USER = roles.User("hos.fd", "HoS Front Door", roles=("hos",), service_areas=(OWN,))
+VIEWER = Scope.for_user(USER)
+# Every page the navigation offers this viewer (app.PAGES filtered by their permissions).
+PAGES = [script for pages in app.allowed_pages(VIEWER).values() for script, _title, _icon in pages]
+assert len(PAGES) >= 9, PAGES
 OTHERS = [a for a in SERVICE_AREAS if a != OWN]
 FIRST, LAST = "2024-11", "2026-10"  # the sample data's months
 # (name, URL query) the sidebar filters start from: the default view, the slider's extremes, and the area
@@ -60,6 +65,13 @@ def dbs(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     shutil.copyfile(sample_db, clean)
     shutil.copyfile(sample_db, planted)
     plant(planted)
+    for path in (clean, planted):  # the viewer signs in as a real account (an SSO one: no password)
+        con = db.connect(path)
+        try:
+            accounts.add_user(con, by=Scope.operator("test"), username=USER.username,
+                              display_name=USER.display_name, roles=USER.roles, service_areas=USER.service_areas)
+        finally:
+            con.close()
     return {"clean": clean, "planted": planted}
 
 
@@ -88,6 +100,7 @@ def use(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def render(page: str, query: dict[str, str | list[str]]) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state[ui.USER_KEY] = USER  # signed in (local accounts mode)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
