@@ -69,7 +69,11 @@ with right:
 st.subheader("Overdue actions")
 # Owners are staff named in the tracker: shown only to those who may read worker names in these areas.
 names = ui.may_read_names(scope)
+# Progress notes and agreed actions are free text (they can describe a family): for those who may read comments.
+comments = ui.may_read_comments(scope)
 overdue = ui.action_overdue(scope, as_of, names)
+if not comments:
+    overdue = overdue.drop(columns=["latest_update"])
 if overdue.empty:
     st.success("No overdue actions.", icon=":material/check_circle:")
 else:
@@ -92,12 +96,14 @@ sources = ui.action_sources(scope)
 source = st.selectbox("Audit id or review", sources["source"], index=None, placeholder="Choose an audit or review")
 if source is not None:
     tracked = ui.audit_actions(scope, source, names)
+    if not comments:
+        tracked = tracked.drop(columns=["latest_update"])
     if tracked.empty:
         st.caption("No actions for it on the latest tracker.")
     else:
         st.dataframe(tracked, hide_index=True)
     agreed = ui.agreed_actions(scope, source, names)
-    if not agreed.empty:
+    if not agreed.empty and comments:
         st.caption("Agreed with the worker on the audit's reflection sheet:")
         st.dataframe(
             agreed,

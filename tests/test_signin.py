@@ -392,12 +392,14 @@ def test_free_text_comments_are_for_those_who_may_read_them(
 
 
 def test_action_owners_are_named_only_for_those_who_may_read_names(local_db: Path, clock: Clock) -> None:
-    owners = {}
+    owners, updates = {}, {}
     for username in ("analyst.one", "hos.fd"):
         at = sign_in(start(), username)
         at.switch_page("pages/actions.py").run()
         assert not at.exception, [e.value for e in at.exception]
         overdue = next(d.value for d in at.dataframe if "owner" in d.value.columns)
         owners[username] = overdue["owner"]
+        updates[username] = "latest_update" in overdue.columns  # free-text progress notes: read_comments
     assert owners["analyst.one"].isna().all() and len(owners["analyst.one"]) > 0
     assert owners["hos.fd"].notna().all() and len(owners["hos.fd"]) > 0
+    assert updates == {"analyst.one": False, "hos.fd": True}
