@@ -26,7 +26,7 @@ from loaders import cells
 from loaders.report import LoadReport, column_letter
 from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load
+from loaders.writer import replace_months
 from qa_data import framework_scope, vocab
 
 KIND = "audit_plan"
@@ -255,37 +255,9 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
     )
     months = sorted({r["plan_month"] for r in rows})
     in_months = "plan_month in (select unnest($months))"
-    cur.execute("begin transaction")
     try:
-        changed = 0
-        for a, b in (("new_plan", "audit_plan"), ("audit_plan", "new_plan")):
-            row = cur.execute(
-                f"select count(*) from (select {_CONTENT} from {a} where {in_months} "  # noqa: S608 - constants
-                f"except all select {_CONTENT} from {b} where {in_months})",
-                {"months": months},
-            ).fetchone()
-            changed += int(row[0]) if row else 0
-        report.outcome = "loaded" if changed else "unchanged"
-        report.rows_loaded = len(rows) if changed else 0
-        if changed:
-            row = cur.execute(
-                f"select count(*) from audit_plan where {in_months}",  # noqa: S608
-                {"months": months},
-            ).fetchone()
-            report.rows_replaced = int(row[0]) if row else 0
-        insert_load(cur, report, loaded_by)
-        if changed:
-            cur.execute(f"delete from audit_plan where {in_months}", {"months": months})  # noqa: S608
-            cur.execute(
-                f"insert into audit_plan ({', '.join(_COLUMNS)}, load_id) "  # noqa: S608
-                f"select {', '.join(_COLUMNS)}, ? from new_plan",
-                [report.load_id],
-            )
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
-        raise
+        replace_months(cur, report, loaded_by=loaded_by, table="audit_plan", staged="new_plan", content=_CONTENT,
+                       columns=", ".join(_COLUMNS), in_months=in_months, months=months)
     finally:
         cur.unregister("new_plan")
 

@@ -19,7 +19,7 @@ from loaders import cells
 from loaders.report import LoadReport, column_letter
 from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load
+from loaders.writer import replace_months
 from qa_data import vocab
 
 KIND = "complaints"
@@ -179,34 +179,8 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
     months = sorted({r["received_date"].replace(day=1) for r in rows})
     cols = ", ".join(_COLS)
     in_months = "date_trunc('month', received_date) in (select unnest($months))"
-    cur.execute("begin transaction")
     try:
-        changed = 0
-        for a, b in (("new_complaints", "complaints"), ("complaints", "new_complaints")):
-            row = cur.execute(
-                f"select count(*) from (select {cols} from {a} where {in_months} "  # noqa: S608
-                f"except all select {cols} from {b} where {in_months})",
-                {"months": months},
-            ).fetchone()
-            changed += int(row[0]) if row else 0
-        report.outcome = "loaded" if changed else "unchanged"
-        report.rows_loaded = len(rows) if changed else 0
-        if changed:
-            row = cur.execute(
-                f"select count(*) from complaints where {in_months}",  # noqa: S608
-                {"months": months},
-            ).fetchone()
-            report.rows_replaced = int(row[0]) if row else 0
-        insert_load(cur, report, loaded_by)
-        if changed:
-            cur.execute(f"delete from complaints where {in_months}", {"months": months})  # noqa: S608
-            cur.execute(
-                f"insert into complaints ({cols}, source_row, load_id) "  # noqa: S608
-                f"select {cols}, source_row, ? from new_complaints",
-                [report.load_id],
-            )
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
-        raise
+        replace_months(cur, report, loaded_by=loaded_by, table="complaints", staged="new_complaints", content=cols,
+                       columns=f"{cols}, source_row", in_months=in_months, months=months)
+    finally:
+        cur.unregister("new_complaints")

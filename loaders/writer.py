@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -287,6 +288,53 @@ def replace_rows(
     finally:
         for name in staged_children:
             cur.unregister(name)
+
+
+def replace_months(
+    cur: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    *,
+    loaded_by: str,
+    table: str,
+    staged: str,
+    content: str,
+    columns: str,
+    in_months: str,
+    months: list[Any],
+) -> None:
+    """Replace every stored row of `table` in the months a file covers (`in_months`, a condition on
+    `$months`) with the `staged` rows, with the `loads` record, in one transaction; "unchanged" (only
+    the record written) when those months already hold exactly these rows, compared on `content`.
+    `columns` are inserted with the new load id. Identifiers come from the calling loader's constants,
+    never from a file. Sets the report's outcome and counts."""
+    params = {"months": months}
+    cur.execute("begin transaction")
+    try:
+        changed = 0
+        for a, b in ((staged, table), (table, staged)):
+            row = cur.execute(
+                f"select count(*) from (select {content} from {a} where {in_months} "  # noqa: S608
+                f"except all select {content} from {b} where {in_months})",
+                params,
+            ).fetchone()
+            changed += int(row[0]) if row else 0
+        report.outcome = "loaded" if changed else "unchanged"
+        report.rows_loaded = report.rows_read if changed else 0
+        if changed:
+            row = cur.execute(f"select count(*) from {table} where {in_months}", params).fetchone()  # noqa: S608
+            report.rows_replaced = int(row[0]) if row else 0
+        insert_load(cur, report, loaded_by)
+        if changed:
+            cur.execute(f"delete from {table} where {in_months}", params)  # noqa: S608
+            cur.execute(
+                f"insert into {table} ({columns}, load_id) select {columns}, ? from {staged}",  # noqa: S608
+                [report.load_id],
+            )
+        cur.execute("commit")
+    except BaseException:
+        rollback(cur)
+        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
+        raise
 
 
 def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:
