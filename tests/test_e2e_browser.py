@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,18 +51,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(sample_db: Path, tmp_path: Path) -> Iterator[Server]:
-    """A freshly started app on a copy of the sample database (a new process each test, so each
-    test's first page load is the first session after a start)."""
-    db_file = tmp_path / "e2e.duckdb"
-    shutil.copy(sample_db, db_file)
+@contextmanager
+def serve(db_file: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`streamlit run app.py` on a free port over `db_file` (no sample loading; `env` adds settings,
+    e.g. QA_INSIGHT_AUTH="local"), until it answers /_stcore/health; stopped on exit. Yields (url, process)."""
     port = _free_port()
-    env = {**os.environ, "QA_INSIGHT_DB": str(db_file), "QA_INSIGHT_SAMPLE_DATA": "0"}
+    environ = {**os.environ, "QA_INSIGHT_DB": str(db_file), "QA_INSIGHT_SAMPLE_DATA": "0", **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -75,12 +74,24 @@ def server(sample_db: Path, tmp_path: Path) -> Iterator[Server]:
                 process.kill()
                 raise RuntimeError("the app did not answer on /_stcore/health within 30 s") from None
             time.sleep(0.2)
-    yield Server(url=url, db=db_file, process=process)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def server(sample_db: Path, tmp_path: Path) -> Iterator[Server]:
+    """A freshly started app on a copy of the sample database (a new process each test, so each
+    test's first page load is the first session after a start)."""
+    db_file = tmp_path / "e2e.duckdb"
+    shutil.copy(sample_db, db_file)
+    with serve(db_file) as (url, process):
+        yield Server(url=url, db=db_file, process=process)
 
 
 @pytest.fixture

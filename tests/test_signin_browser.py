@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from qa_data import accounts, db
 from qa_data.scope import Scope
-from tests.conftest import ROOT
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_for_app
+from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, _wait_for_app, serve
 
 pytestmark = pytest.mark.browser
 
@@ -43,31 +38,8 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                               roles=["hos"], service_areas=[area], password=PASSWORD)
     finally:
         con.close()
-    port = _free_port()
-    env = {**os.environ, "QA_INSIGHT_DB": str(path), "QA_INSIGHT_SAMPLE_DATA": "0", "QA_INSIGHT_AUTH": "local"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the app did not answer on /_stcore/health within 30 s") from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with serve(path, QA_INSIGHT_AUTH="local") as (url, _process):
+        yield url
 
 
 @pytest.fixture(scope="module")
