@@ -23,6 +23,7 @@ from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load, rollback
 from qa_data import vocab
+from qa_data.scope import Scope
 
 KIND = "actions"
 STATUSES = {
@@ -105,6 +106,7 @@ def load_actions(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     snapshot_date: date | None = None,
@@ -127,6 +129,7 @@ def load_actions(
         loaded_by=loaded_by,
         dry_run=dry_run,
         record_rejected=record_rejected,
+        scope=scope,
     )
 
 

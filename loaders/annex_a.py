@@ -41,12 +41,13 @@ import duckdb
 import fastexcel
 import pyarrow as pa
 
-from loaders import cells, workbook
+from loaders import cells, upload_scope, workbook
 from loaders.annex_a_lists import LISTS, Column, ListSpec, header_key, header_score, identify, normalise_code
 from loaders.report import ERROR, INFO, WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load, kill_point, locked, record_load, rollback
 from qa_data import db, kpi_results
+from qa_data.scope import Scope
 
 KIND = "annex_a"
 ROW_ISSUES = 50  # errors listed row by row up to this many per column, then summarised
@@ -91,16 +92,19 @@ def load_annex_a(
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
+    scope: Scope | None = None,
 ) -> LoadReport:
     """Validate an Annex A upload (a workbook, or one CSV per list) and, unless `dry_run` or it has
     errors, store it as the snapshot for its reference date (see the module docstring). Returns the
     report; its `preview` has one row per list found (`list`, `title`, `sheet`, `rows`). Rejected
     uploads are recorded in `loads` (in a dry run only with `record_rejected`). Never raises for bad
-    input; raises duckdb errors only for a broken database."""
+    input; raises duckdb errors only for a broken database. Annex A is council-wide: with a `scope`
+    that may not upload in every service area it is rejected unread (loaders.upload_scope)."""
     sources = [source] if isinstance(source, Source) else list(source)
     report = LoadReport(file=", ".join(s.name for s in sources), kind=KIND)
     report.sha256 = _sha256(sources)
-    found = _read(sources, report)
+    upload_scope.upload_areas(report, KIND, scope)
+    found = _read(sources, report) if report.valid else []
     cur = db.cursor(con)
     try:
         for item in found:

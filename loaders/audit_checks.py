@@ -16,13 +16,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from loaders import cells
+from loaders import cells, upload_scope
 from loaders.audit_columns import FIELD_BY_NAME, OVERALL_DOMAIN, REQUIRED, Layout, domain_for_header
-from loaders.report import ERROR, WARNING, LoadReport, column_letter
+from loaders.report import ERROR, ROW_ISSUES_PER_PROBLEM, WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable
 from qa_data import vocab
-
-ROW_ISSUES_PER_PROBLEM = 50  # list this many rows per problem and column, then summarise
 
 
 class Checker:
@@ -326,9 +324,26 @@ class Checker:
             from {source} as s {joins}
         """  # noqa: S608 - column names from audit_columns.FIELDS and vocab.DOMAINS; the sheet is bound
 
-    def reaudit_links(self) -> None:
+    def upload_areas(self, areas: tuple[str, ...]) -> None:
+        """An uploader limited to `areas` (loaders.upload_scope): each audit must be in one of them,
+        and may not re-use the ID of an audit stored for another area (it would replace it)."""
+        self._row_issues(
+            "select source_row, service_area from new_audits where not list_contains(?, service_area) order by 1",
+            [list(areas)], "area-not-permitted", self.layout.fields.get("service_area"),
+            lambda v: upload_scope.out_of_area_message(v, areas),
+        )
+        self._row_issues(
+            "select n.source_row, n.audit_id from new_audits as n join audits as a using (audit_id) "
+            "where not list_contains(?, a.service_area) order by 1",
+            [list(areas)], "id-outside-your-areas", self.layout.fields.get("audit_id"),
+            lambda v: upload_scope.taken_id_message("Audit ID", v),
+        )
+
+    def reaudit_links(self, seen: tuple[str, ...] | None = None) -> None:
         """A re-audit names another audit: not itself (an error); one not in this file or the
-        database is a warning (the original may be loaded later)."""
+        database is a warning (the original may be loaded later). With `seen` (the uploader's
+        areas) audits stored for other areas count as not loaded: the warning must not tell an
+        uploader whether another area holds an ID."""
         index = self.layout.fields.get("reaudit_of")
         if index is None:
             return
@@ -342,8 +357,9 @@ class Checker:
             "select source_row, reaudit_of from new_audits as n where reaudit_of is not null "
             "and reaudit_of <> audit_id "
             "and reaudit_of not in (select audit_id from new_audits) "
-            "and reaudit_of not in (select audit_id from audits) order by 1",
-            [], "unknown-original-audit", index,
+            "and reaudit_of not in (select audit_id from audits "
+            "where ?::varchar[] is null or list_contains(?, service_area)) order by 1",
+            [None if seen is None else list(seen)] * 2, "unknown-original-audit", index,
             lambda v: f'No audit "{v}" has been loaded, so this re-audit cannot be compared with it '
             "yet. Check the ID, or load the original audit.",
             severity=WARNING,

@@ -28,6 +28,7 @@ from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import replace_months
 from qa_data import framework_scope, vocab
+from qa_data.scope import Scope
 
 KIND = "audit_plan"
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -96,6 +97,7 @@ def load_audit_plan(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     **_: Any,
@@ -114,6 +116,8 @@ def load_audit_plan(
         dry_run=dry_run,
         record_rejected=record_rejected,
         min_score=3,
+        scope=scope,
+        lookup=_LOOKUP,
     )
 
 
@@ -247,7 +251,8 @@ def _planned(text: str | None) -> int | None:
     return int(number)
 
 
-def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str) -> None:
+def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str,
+           areas: tuple[str, ...] | None = None) -> None:
     """Replace the stored plan rows of the months the file covers, in one transaction; unchanged
     (only the `loads` record written) when those months already hold exactly these rows."""
     cur.register(
@@ -257,7 +262,7 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
     in_months = "plan_month in (select unnest($months))"
     try:
         replace_months(cur, report, loaded_by=loaded_by, table="audit_plan", staged="new_plan", content=_CONTENT,
-                       columns=", ".join(_COLUMNS), in_months=in_months, months=months)
+                       columns=", ".join(_COLUMNS), in_months=in_months, months=months, areas=areas)
     finally:
         cur.unregister("new_plan")
 

@@ -21,12 +21,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from loaders import upload_scope
 from loaders.audit_checks import Checker
 from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
 from loaders.writer import ChildRows, kill_point, locked, record_load, replace_rows
 from qa_data import db, vocab
+from qa_data.scope import Scope
 
 KIND = "audits"
 PREVIEW_ROWS = 10
@@ -43,25 +45,32 @@ def load_audits(
     today: date | None = None,
     progress: Progress | None = None,
     children: tuple[ChildRows, ...] = (),
+    scope: Scope | None = None,
 ) -> LoadReport:
     """Validate `source` and, unless `dry_run` or it has errors, load it into `audits` and
     `audit_grades`, with `children` (rows of other tables keyed by audit ID, e.g. a reflection
     sheet's agreed actions, validated by the caller) in the same transaction. Returns the report;
     rejected and unchanged uploads are recorded in `loads`.
     A dry run writes nothing, except that with `record_rejected` a rejected file is recorded (the
-    Upload page: a rejected upload is an attempt the load history must show). Never raises for bad
-    input; raises duckdb errors only for a broken database."""
+    Upload page: a rejected upload is an attempt the load history must show). `scope` is the
+    uploader: audits outside their areas, or re-using the ID of one stored outside them, are errors
+    (loaders.upload_scope; None: no limit). Never raises for bad input; raises duckdb errors only for
+    a broken database."""
     step = progress or (lambda _f, _m: None)
     report = LoadReport(file=source.name, kind=KIND)
     report.sha256 = hashlib.sha256(source.data).hexdigest()
     step(0.05, "Checking the file")
     kill_point("audits:start")
-    raw = find_table(source, header_score, report) if inspect_file(source, report) else None
+    areas = upload_scope.upload_areas(report, KIND, scope)
+    raw = None
+    if report.valid and inspect_file(source, report):
+        raw = find_table(source, header_score, report)
     cur = db.cursor(con)
     try:
         if raw is not None:
             step(0.4, "Checking every row")
-            _validate(cur, raw, report, today or date.today())
+            seen = None if areas is None or scope is None else tuple(scope.service_areas)
+            _validate(cur, raw, report, today or date.today(), areas, seen)
             report.sort_issues()
         if dry_run:
             report.outcome = "checked" if report.valid else "rejected"
@@ -101,7 +110,8 @@ _AUDIT_COLUMNS = (
 )
 
 
-def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport, today: date) -> None:
+def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport, today: date,
+              areas: tuple[str, ...] | None = None, seen: tuple[str, ...] | None = None) -> None:
     layout = map_headers(raw, report)
     # Cells are copied as they are, except that IDs and free text are trimmed here, in Arrow.
     # Coded values and names are read once per distinct value in Python (loaders.cells,
@@ -141,7 +151,9 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     if not report.valid:
         return
     checker.build()
-    checker.reaudit_links()
+    if areas is not None:
+        checker.upload_areas(areas)
+    checker.reaudit_links(seen)
     if not report.valid:
         return
     checker.warnings()

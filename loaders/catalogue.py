@@ -22,6 +22,7 @@ from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import vocab
 from qa_data.kpi_definitions import KPI_CATALOGUE
+from qa_data.scope import Scope
 
 KIND = "catalogue"
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -55,6 +56,7 @@ def load_catalogue(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
@@ -65,6 +67,7 @@ def load_catalogue(
         con, source, kind=KIND, score=header_score, write=_write, loaded_by=loaded_by,
         dry_run=dry_run, record_rejected=record_rejected, min_score=3,
         read=lambda raw, report, _cur: _rows(raw, report),
+        scope=scope,
     )
 
 

@@ -21,6 +21,7 @@ from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import kpis, vocab
+from qa_data.scope import Scope
 
 KIND = "comparators"
 COMPARATORS = {
@@ -59,6 +60,7 @@ def load_comparators(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
@@ -68,6 +70,7 @@ def load_comparators(
     return load_table(
         con, source, kind=KIND, score=header_score, read=_read, write=_write, loaded_by=loaded_by,
         dry_run=dry_run, record_rejected=record_rejected,
+        scope=scope,
     )
 
 

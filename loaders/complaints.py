@@ -21,6 +21,7 @@ from loaders.table_loader import load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import replace_months
 from qa_data import vocab
+from qa_data.scope import Scope
 
 KIND = "complaints"
 _ALIASES = {
@@ -85,6 +86,7 @@ def load_complaints(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
@@ -103,6 +105,8 @@ def load_complaints(
         dry_run=dry_run,
         record_rejected=record_rejected,
         min_score=3,
+        scope=scope,
+        lookup=_LOOKUP,
     )
 
 
@@ -172,7 +176,8 @@ def _read(raw: RawTable, report: LoadReport, cur: duckdb.DuckDBPyConnection) -> 
     return out
 
 
-def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str) -> None:
+def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str,
+           areas: tuple[str, ...] | None = None) -> None:
     arrays = {c: pa.array([r[c] for r in rows], t) for c, t in zip(_COLS, _ARROW, strict=True)}
     arrays["source_row"] = pa.array([r["source_row"] for r in rows], pa.int32())
     cur.register("new_complaints", pa.table(arrays))
@@ -181,6 +186,6 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
     in_months = "date_trunc('month', received_date) in (select unnest($months))"
     try:
         replace_months(cur, report, loaded_by=loaded_by, table="complaints", staged="new_complaints", content=cols,
-                       columns=f"{cols}, source_row", in_months=in_months, months=months)
+                       columns=f"{cols}, source_row", in_months=in_months, months=months, areas=areas)
     finally:
         cur.unregister("new_complaints")

@@ -27,6 +27,7 @@ from loaders.table_loader import load_table
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import kpis, periods, vocab
+from qa_data.scope import Scope
 
 KIND = "kpis"
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -68,6 +69,7 @@ def load_kpi_extract(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
@@ -80,6 +82,7 @@ def load_kpi_extract(
         con, source, kind=KIND, score=header_score, write=_write, loaded_by=loaded_by,
         dry_run=dry_run, record_rejected=record_rejected,
         read=lambda raw, report, cur: _read(raw, report, kpis.kpi_lookup(cur), day).values,
+        scope=scope,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
+ROW_ISSUES_PER_PROBLEM = 50  # list this many rows per problem and column, then summarise
 
 
 def column_letter(index: int) -> str:

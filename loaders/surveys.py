@@ -27,12 +27,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from loaders import cells
+from loaders import cells, upload_scope
 from loaders.report import LoadReport, column_letter
-from loaders.table_loader import load_table, map_columns
+from loaders.table_loader import find_column, load_table, map_columns
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load
 from qa_data import vocab
+from qa_data.scope import Scope
 from qa_data.voice import Scored, canonical_respondent_type, score_answer
 
 KIND = "surveys"
@@ -66,6 +67,7 @@ def load_surveys(
     source: Source,
     *,
     loaded_by: str = "unknown",
+    scope: Scope | None = None,
     dry_run: bool = False,
     record_rejected: bool = False,
     today: date | None = None,
@@ -89,6 +91,9 @@ def load_surveys(
         dry_run=dry_run,
         record_rejected=record_rejected,
         min_score=3,
+        scope=scope,
+        lookup=_LOOKUP,
+        check_stored=_check_stored,
     )
 
 
@@ -290,13 +295,43 @@ _TABLES = {  # stored table: (staged relation, compared columns); identifiers ar
 }
 
 
-def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str) -> None:
+def _check_stored(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport, rows: list[dict[str, Any]],
+                  areas: tuple[str, ...]) -> None:
+    """An uploader limited to `areas` cannot replace a response stored for another area: each file
+    row whose survey and response ID are stored outside `areas` is an error at its Response ID."""
+    keys = sorted({(r["survey"], r["response_id"]) for r in rows})
+    taken = {
+        (survey, response) for survey, response in cur.execute(
+            "select distinct survey, response_id from (select survey, response_id, service_area from survey_answers "
+            "union all select survey, response_id, service_area from survey_comments) "
+            "join (select unnest($s) as survey, unnest($r) as response_id) using (survey, response_id) "
+            "where not list_contains($areas, service_area)",
+            {"s": [k[0] for k in keys], "r": [k[1] for k in keys], "areas": list(areas)},
+        ).fetchall()
+    }
+    index = find_column(raw, _LOOKUP, "response_id") or 0  # a required column: map_columns found it
+    done: set[int] = set()
+    for r in rows:
+        if (r["survey"], r["response_id"]) in taken and r["source_row"] not in done:
+            done.add(r["source_row"])
+            _bad(report, raw, index, r["source_row"], "id-outside-your-areas",
+                 upload_scope.taken_id_message("Response", r["response_id"]), r["response_id"])
+
+
+def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[str, Any]], loaded_by: str,
+           areas: tuple[str, ...] | None = None) -> None:
+    """Replace the surveys the file names (only their rows in `areas`, when given) in one transaction."""
     scored = [r for r in rows if r["comment"] is None]
     comments = [r for r in rows if r["comment"] is not None]
     for (staged, cols), part in zip(_TABLES.values(), (scored, comments), strict=True):
         names = (*cols, "source_row")
         cur.register(staged, pa.table({c: pa.array([r[c] for r in part], _TYPES[c]) for c in names}))
-    surveys = sorted({r["survey"] for r in rows})
+    # The stored rows this file replaces: its surveys' rows (in the uploader's areas when limited).
+    params: dict[str, Any] = {"s": sorted({r["survey"] for r in rows})}
+    mine = "survey in (select unnest($s))"
+    if areas is not None:
+        mine += " and list_contains($areas, service_area)"
+        params["areas"] = list(areas)
     cur.execute("begin transaction")
     try:
         changed = 0
@@ -304,25 +339,25 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
             c = ", ".join(cols)
             for a, b in ((staged, table), (table, staged)):
                 row = cur.execute(
-                    f"select count(*) from (select {c} from {a} where survey in (select unnest(?)) "  # noqa: S608
-                    f"except select {c} from {b} where survey in (select unnest(?)))",
-                    [surveys, surveys],
+                    f"select count(*) from (select {c} from {a} where {mine} "  # noqa: S608
+                    f"except select {c} from {b} where {mine})",
+                    params,
                 ).fetchone()
                 changed += int(row[0]) if row else 0
         report.outcome = "loaded" if changed else "unchanged"
         report.rows_loaded = len(rows) if changed else 0
         if changed:
             row = cur.execute(
-                "select (select count(*) from survey_answers where survey in (select unnest($s))) "
-                "+ (select count(*) from survey_comments where survey in (select unnest($s)))",
-                {"s": surveys},
+                f"select (select count(*) from survey_answers where {mine}) "  # noqa: S608
+                f"+ (select count(*) from survey_comments where {mine})",
+                params,
             ).fetchone()
             report.rows_replaced = int(row[0]) if row else 0
         insert_load(cur, report, loaded_by)
         if changed:
             for table, (staged, cols) in _TABLES.items():
                 c = ", ".join((*cols, "source_row"))
-                cur.execute(f"delete from {table} where survey in (select unnest(?))", [surveys])  # noqa: S608
+                cur.execute(f"delete from {table} where {mine}", params)  # noqa: S608
                 cur.execute(
                     f"insert into {table} ({c}, load_id) select {c}, ? from {staged}",  # noqa: S608
                     [report.load_id],

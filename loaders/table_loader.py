@@ -1,6 +1,8 @@
 """The shape every small-table loader shares (KPI extracts, comparators, the KPI catalogue): check
-the file, find its header row, read its rows into dicts collecting located issues, then either stop
-(dry run or any error: nothing written, a rejection recorded) or write in one transaction."""
+the uploader may load this kind (loaders.upload_scope), check the file, find its header row, read
+its rows into dicts collecting located issues, check each row's service area against the uploader's,
+then either stop (dry run or any error: nothing written, a rejection recorded) or write in one
+transaction."""
 
 from __future__ import annotations
 
@@ -10,15 +12,19 @@ from typing import Any
 
 import duckdb
 
+from loaders import upload_scope
 from loaders.report import WARNING, LoadReport, column_letter
 from loaders.workbook import RawTable, Score, Source, find_table, inspect_file
 from loaders.writer import kill_point, locked, record_load
 from qa_data import db
+from qa_data.scope import Scope
 from qa_data.vocab import normalise_label
 
 Rows = list[dict[str, Any]]
 Reader = Callable[[RawTable, LoadReport, duckdb.DuckDBPyConnection], Rows]
-Writer = Callable[[duckdb.DuckDBPyConnection, LoadReport, Rows, str], None]
+# write(cursor, report, rows, loaded_by), plus areas=... (keyword) when the uploader's areas limit it
+Writer = Callable[..., None]
+Check = Callable[[duckdb.DuckDBPyConnection, RawTable, LoadReport, Rows, tuple[str, ...]], None]
 PREVIEW_ROWS = 10
 
 
@@ -34,17 +40,34 @@ def load_table(
     dry_run: bool,
     record_rejected: bool,
     min_score: int = 2,
+    scope: Scope | None = None,
+    lookup: Mapping[str, str] | None = None,
+    check_stored: Check | None = None,
 ) -> LoadReport:
     """Run one small-table load: `read(raw, report, cursor)` returns the rows the file would write
     (adding issues to the report); `write(cursor, report, rows, loaded_by)` writes them in one
     transaction and sets the outcome. Rejections are recorded in `loads` (in a dry run only with
-    `record_rejected`). Never raises for bad input."""
+    `record_rejected`). Never raises for bad input.
+
+    `scope` is the uploader (None: no limit, see loaders.upload_scope). When it limits the areas,
+    rows outside them are errors (located through `lookup`, the loader's heading -> field map),
+    `check_stored(cursor, raw, report, rows, areas)` adds errors for stored rows outside them that
+    the file would replace, and `write` gets `areas=` to replace only within them."""
     report = LoadReport(file=source.name, kind=kind)
     report.sha256 = hashlib.sha256(source.data).hexdigest()
-    raw = find_table(source, score, report, min_score=min_score) if inspect_file(source, report) else None
+    areas = upload_scope.upload_areas(report, kind, scope)
+    raw = None
+    if report.valid and inspect_file(source, report):
+        raw = find_table(source, score, report, min_score=min_score)
     cur = db.cursor(con)
     try:
         rows = read(raw, report, cur) if raw is not None else []
+        if areas is not None and raw is not None:
+            index = find_column(raw, lookup or {}, "service_area")
+            upload_scope.check_row_areas(report, rows, areas, sheet=raw.sheet, index=index,
+                                         column=None if index is None else raw.headers.get(index))
+            if check_stored is not None and report.valid:
+                check_stored(cur, raw, report, rows, areas)
         report.rows_read = len(rows)
         report.sort_issues()
         report.preview = rows[:PREVIEW_ROWS]
@@ -54,10 +77,16 @@ def load_table(
                 locked(cur, report, loaded_by, lambda: record_load(cur, report, loaded_by=loaded_by))
             return report
         kill_point("table:validated")
-        locked(cur, report, loaded_by, lambda: write(cur, report, rows, loaded_by))
+        limit = {} if areas is None else {"areas": areas}
+        locked(cur, report, loaded_by, lambda: write(cur, report, rows, loaded_by, **limit))
         return report
     finally:
         cur.close()
+
+
+def find_column(raw: RawTable, lookup: Mapping[str, str], name: str) -> int | None:
+    """The sheet column holding field `name`: the first heading `lookup` maps to it (as map_columns)."""
+    return next((i for i, h in sorted(raw.headers.items()) if lookup.get(normalise_label(h)) == name), None)
 
 
 def map_columns(

@@ -301,13 +301,18 @@ def replace_months(
     columns: str,
     in_months: str,
     months: list[Any],
+    areas: tuple[str, ...] | None = None,
 ) -> None:
     """Replace every stored row of `table` in the months a file covers (`in_months`, a condition on
     `$months`) with the `staged` rows, with the `loads` record, in one transaction; "unchanged" (only
     the record written) when those months already hold exactly these rows, compared on `content`.
-    `columns` are inserted with the new load id. Identifiers come from the calling loader's constants,
-    never from a file. Sets the report's outcome and counts."""
-    params = {"months": months}
+    With `areas` (the uploader's, see loaders.upload_scope) only the rows of those service areas in
+    those months are compared and replaced. `columns` are inserted with the new load id. Identifiers
+    come from the calling loader's constants, never from a file. Sets the report's outcome and counts."""
+    params: dict[str, Any] = {"months": months}
+    if areas is not None:
+        in_months = f"({in_months}) and list_contains($areas, service_area)"
+        params["areas"] = list(areas)
     cur.execute("begin transaction")
     try:
         changed = 0

@@ -13,8 +13,10 @@ widgets.page_header("Upload data", view, filtered=False)
 for report in st.session_state.pop("qa_upload_outcomes", []):
     uploads.show_outcome(report)
 
+kinds = uploads.kinds_for(ui.current_scope())
+uploads.scope_caption(ui.current_scope(), kinds)
 kind = st.radio(
-    "What are the files?", list(uploads.KIND_LABELS), format_func=uploads.KIND_LABELS.get, horizontal=True,
+    "What are the files?", kinds, format_func=uploads.KIND_LABELS.get, horizontal=True,
     key="qa_upload_kind", help="Each kind is checked against its own layout.",
 )
 uploads.template_download(kind)

@@ -11,9 +11,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from loaders import LoadReport, Source, load_file
+from loaders import LoadReport, Source, load_file, upload_scope
 from loaders.templates import TEMPLATES
 from pages import ui
+from qa_data.scope import Scope
+from qa_data.vocab import SERVICE_AREAS
 
 # What the files are, in a QAL's words, by loader kind (loaders.KINDS); audit returns first (default).
 KIND_LABELS = {
@@ -56,6 +58,28 @@ DATE_OPTIONS = {
         "Leave blank to use the latest date in the file (the latest raised or completed date).",
     ),
 }
+
+
+def kinds_for(scope: Scope) -> list[str]:
+    """The kinds of file `scope` may load, in KIND_LABELS order (council-wide kinds need every area)."""
+    return [k for k in KIND_LABELS if upload_scope.may_load(k, scope)]
+
+
+def scope_caption(scope: Scope, kinds: list[str]) -> None:
+    """Which areas the uploader's files may hold, and why council-wide files are not offered."""
+    areas = scope.areas_for("upload")
+    if set(areas) >= set(SERVICE_AREAS):
+        return
+    missing = [KIND_LABELS[k] for k in KIND_LABELS if k not in kinds]
+    which = "that area" if len(areas) == 1 else "one of them"
+    text = (f"You upload for **{', '.join(areas)}**: every row must be for {which}, and a file replaces only "
+            "your areas' records, never another area's.")
+    if missing:
+        text += f" Council-wide files ({'; '.join(missing)}) are loaded by someone who uploads for every area."
+    st.info(
+        text,
+        icon=":material/lock:",
+    )
 
 
 def load_options(kind: str, chosen: date | None) -> dict[str, Any]:
@@ -126,6 +150,7 @@ def check_uploads(
                     sources[0] if len(sources) == 1 else sources,
                     kind=kind,
                     loaded_by=ui.current_scope().user,
+                    scope=ui.current_scope(),
                     dry_run=True,
                     record_rejected=True,
                     **options,
@@ -195,7 +220,8 @@ def load_files(
         reports.append(
             load_file(
                 ui.connection(), sources[0] if len(sources) == 1 else sources, kind=kind,
-                loaded_by=ui.current_scope().user, **_with_progress(kind, step, options or {}),
+                loaded_by=ui.current_scope().user, scope=ui.current_scope(),
+                **_with_progress(kind, step, options or {}),
             )
         )
     ui.clear_caches()

@@ -4,13 +4,15 @@ role is offered and whether it reads worker names."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
-from conftest import ROOT, TODAY
+from conftest import HEADER, ROOT, TODAY, good_row
 from streamlit.testing.v1 import AppTest
 
 import app
@@ -403,3 +405,48 @@ def test_action_owners_are_named_only_for_those_who_may_read_names(local_db: Pat
     assert owners["analyst.one"].isna().all() and len(owners["analyst.one"]) > 0
     assert owners["hos.fd"].notna().all() and len(owners["hos.fd"]) > 0
     assert updates == {"analyst.one": False, "hos.fd": True}
+
+
+# --- Uploads limited to the uploader's areas --------------------------------------------------------
+def test_a_front_door_qal_uploads_front_door_rows_only(local_db: Path, clock: Clock) -> None:
+    def workbook(*rows: list[Any]) -> bytes:
+        wb = openpyxl.Workbook()
+        wb.active.title = "Audits"
+        for row in (HEADER, *rows):
+            wb.active.append(row)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+
+    at = sign_in(start(), "qal.fd")
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    kinds = at.radio(key="qa_upload_kind")
+    # Council-wide files (Annex A, KPI extracts, comparators, catalogue, action tracker) are not offered.
+    assert kinds.options == [
+        "Audit returns", "Survey results (young people, parents and carers)", "Complaints and compliments",
+        "Audit plan (the months' planned audits, dip samples and observations)"]
+    assert any(i.value.startswith("You upload for **Front Door**: every row must be for that area")
+               for i in at.info)
+    mixed = workbook(good_row("QF-1", **{"Audit date": TODAY}),
+                     good_row("QC-1", **{"Audit date": TODAY, "Service area": "Children in Care"}))
+    at.file_uploader[0].set_value([("mixed.xlsx", mixed, "application/octet-stream")]).run()
+    assert at.error[0].value.startswith("**mixed.xlsx**: rejected, 1 error(s)")
+    issues = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert list(zip(issues["Row"], issues["Column"], issues["Value"], strict=True)) == [
+        (3, 'D "Service area"', "Children in Care")]
+    assert at.button[0].label == "Load 0 valid file(s)" and at.button[0].disabled
+    own = workbook(good_row("QF-1", **{"Audit date": TODAY}))
+    at.file_uploader[0].set_value([("front-door.xlsx", own, "application/octet-stream")]).run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == ["front-door.xlsx: loaded, 1 row(s), 0 warning(s)"]
+    cur = db.cursor(ui.connection())
+    try:
+        stored = cur.execute("select a.service_area, l.loaded_by from audits as a join loads as l using (load_id) "
+                             "where audit_id in ('QF-1', 'QC-1')").fetchall()
+        outcomes = cur.execute("select file_name, outcome from loads where loaded_by = 'qal.fd' order by 1").fetchall()
+    finally:
+        cur.close()
+    assert stored == [("Front Door", "qal.fd")]
+    assert outcomes == [("front-door.xlsx", "loaded"), ("mixed.xlsx", "rejected")]
