@@ -110,8 +110,9 @@ def _check_sheet(con: duckdb.DuckDBPyConnection, sheet: ReflectionSheet, scope: 
                 f"{label} is not graded; it is graded on every audit (framework section 4).",
                 sheet="Grades", column=label,
             ))
+    mine = scope.areas_for("save_reflection")  # not the areas viewed: an AD who is also a QAL saves in fewer
     area = vocab.canonical_service_area(sheet.service_area)
-    if area is not None and area not in scope.service_areas:
+    if area is not None and area not in mine:
         issues.append(Issue(
             "out-of-scope", ERROR,
             f"You can only save audits for your own service areas; {area} is not one of them.",
@@ -124,7 +125,7 @@ def _check_sheet(con: duckdb.DuckDBPyConnection, sheet: ReflectionSheet, scope: 
         ).fetchone()
     finally:
         cur.close()
-    if row is not None and row[0] not in scope.service_areas:
+    if row is not None and row[0] not in mine:
         issues.append(Issue(
             "out-of-scope", ERROR,
             f"Audit ID {sheet.audit_id.strip()} is already used by an audit you cannot change. Check the ID.",

@@ -26,7 +26,7 @@ from loaders.reflection import (
     save_reflection,
 )
 from loaders.workbook import Source
-from qa_data import vocab
+from qa_data import roles, vocab
 from qa_data.exports.safe import workbook_problems
 from qa_data.reflection import AgreedAction, ReflectionSheet, actions_from_records
 from qa_data.scope import Scope
@@ -219,6 +219,16 @@ def test_only_service_areas_in_scope_can_be_saved(con: duckdb.DuckDBPyConnection
     assert located(report) == [("Case details", None, "Audit ID", "out-of-scope", "error")]
     assert con.execute("select service_area from audits").fetchall() == [("Care Leavers",)]
     assert save(con, replace(SHEET, audit_id="RS-FD"), front_door).outcome == "loaded"
+
+
+def test_an_ad_who_is_also_a_qal_saves_only_in_the_qal_areas(con: duckdb.DuckDBPyConnection) -> None:
+    # Views every area (ad), saves reflections only for the Front Door (qal): saving is what counts.
+    both = Scope.for_user(roles.User("ad.qal", "AD and QAL", roles=("ad", "qal"), service_areas=("Front Door",)))
+    assert "Care Leavers" in both.service_areas
+    report = save(con, replace(SHEET, service_area="Care Leavers"), both)
+    assert located(report) == [("Case details", None, "Service area", "out-of-scope", "error")]
+    assert counts(con) == (0, 0, 0)
+    assert save(con, replace(SHEET, audit_id="RS-FD"), both).outcome == "loaded"
 
 
 FORMULAS = {
