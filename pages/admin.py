@@ -40,7 +40,7 @@ if "Audit trail" in tabs:
             "one before it by a hash, so an edited or deleted entry shows up when the chain is checked."
         )
         admin_parts.verify_chain()
-        admin_parts.trail_entries(users)
+        admin_parts.trail_entries(users, scope)
 
 if "Backup" in tabs:
     with tabs["Backup"]:

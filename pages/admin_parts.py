@@ -231,7 +231,7 @@ def _first_page() -> None:
     st.session_state[_PAGE] = 0
 
 
-def trail_entries(users: list[dict[str, Any]]) -> None:
+def trail_entries(users: list[dict[str, Any]], scope: Scope) -> None:
     """The trail newest first, filtered by action and by who, PAGE_SIZE entries a page."""
     left, right = st.columns(2)
     action = left.selectbox(
@@ -241,9 +241,8 @@ def trail_entries(users: list[dict[str, Any]]) -> None:
         "Who", ["Everyone", *(u["username"] for u in users), "anonymous"], key="trail_who", on_change=_first_page
     )
     page = st.session_state.setdefault(_PAGE, 0)
-    found = ui.audit_entries(
-        (page + 1) * PAGE_SIZE + 1, None if who == "Everyone" else who, None if action == "All actions" else action
-    )
+    found = ui.audit_entries(scope, (page + 1) * PAGE_SIZE + 1, None if who == "Everyone" else who,
+                             None if action == "All actions" else action)
     shown = found.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE].assign(detail=lambda f: f["detail"].map(_summary))
     if shown.empty:
         st.info("No audit-trail entries match.", icon=":material/search_off:")

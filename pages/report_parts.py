@@ -38,9 +38,12 @@ def _built() -> dict[BuildKey, bytes]:
 
 
 def commentary_boxes(scope: Scope) -> list[tuple[str, str]]:
-    """(service area, field) of each box the viewer may write: council-wide when they see every area."""
-    boxes = [(commentary.COUNCIL_WIDE, "headline")] if figures.sees_everything(scope) else []
-    return boxes + [(area, field) for area in scope.visible() for field in CABINET_FIELDS]
+    """(service area, field) of each box the viewer may write: council-wide when they see every area (and
+    may write commentary in every one), then each area they see and may write for."""
+    council = figures.sees_everything(scope) and commentary.may_write(scope, commentary.COUNCIL_WIDE)
+    boxes = [(commentary.COUNCIL_WIDE, "headline")] if council else []
+    return boxes + [(area, field) for area in scope.visible() if commentary.may_write(scope, area)
+                    for field in CABINET_FIELDS]
 
 
 def commentary_form(scope: Scope, quarter: date) -> None:

@@ -5,11 +5,10 @@ commentary is written here and stored with the quarter."""
 import streamlit as st
 
 from pages import auth, filters, report_parts, ui, widgets
-from qa_data.exports.documents import DOCUMENTS, FORMAT_NAMES
+from qa_data.exports.documents import DOCUMENTS, FORMAT_NAMES, may_build
 
 ui.ensure_entry_script()
 auth.require("export_published", "export_restricted")
-EXPORT_ACTION = {"cabinet": "export_published"}  # the published summary; the others are restricted
 view = filters.current_view()
 widgets.page_header("Reports", view, filtered=False)
 
@@ -30,10 +29,15 @@ st.caption(
     f"Built for: {'all service areas' if len(areas) == len(view.scope.service_areas) else ', '.join(areas)} "
     "(the sidebar's service areas apply; its period does not: choose the quarter below)."
 )
+buildable = [k for k in DOCUMENTS if may_build(scope, k)]
+if not buildable:
+    st.info("You may not build reports for every service area chosen in the sidebar: choose fewer areas.",
+            icon=":material/block:")
+    st.stop()
 left, middle, right = st.columns([2, 2, 1])
 report = left.selectbox(
     "Document",
-    options=[k for k in DOCUMENTS if scope.may(EXPORT_ACTION.get(k, "export_restricted"))],
+    options=buildable,
     format_func=lambda k: DOCUMENTS[k].title,
     key="qa_report_document",
 )
@@ -51,7 +55,7 @@ suffix = right.radio(
 )
 st.caption(DOCUMENTS[report].about)
 
-if report == "cabinet" and scope.may("write_commentary"):
+if report == "cabinet" and report_parts.commentary_boxes(scope):
     report_parts.commentary_form(scope, quarter)
 
 report_parts.build_and_offer(report, scope, quarter, suffix)

@@ -533,9 +533,10 @@ def admin_set_password(by: Scope, username: str, password: str) -> None:
     user_accounts.set_password(connection(), by=by, username=username, password=password)
 
 
-def audit_entries(limit: int, actor: str | None, action: str | None) -> pd.DataFrame:
-    """The newest `limit` audit-trail entries by `actor` and of `action` (None: any), newest first."""
-    return trail.entries(connection(), limit=limit, actor=actor, action=action)
+def audit_entries(by: Scope, limit: int, actor: str | None, action: str | None) -> pd.DataFrame:
+    """The newest `limit` audit-trail entries by `actor` and of `action` (None: any), newest first,
+    read as `by` (who must hold view_audit_trail: trail.TrailRefused otherwise)."""
+    return trail.entries(connection(), by=by, limit=limit, actor=actor, action=action)
 
 
 def verify_audit_trail() -> tuple[list[trail.Problem], trail.Entry | None]:
@@ -562,9 +563,7 @@ def backup_folder() -> Path:
 def run_backup(by: Scope) -> tuple[Path, str]:
     """Back the database up into backup_folder() as `by` (who must hold `backup`); qa_data.backup
     records the `backup` entry in the audit trail. Returns the file and its sha256 (as written in its
-    .sha256 file). Raises PermissionError, backups.BackupError."""
-    if not by.may("backup"):
-        raise PermissionError(f"{by.user} may not back up the database")
-    written = backups.backup(db.default_db_path(), backup_folder(), who=by.user)
+    .sha256 file). Raises backups.BackupRefused (a PermissionError), backups.BackupError."""
+    written = backups.backup_as(by, db.default_db_path(), backup_folder())
     checksum = Path(f"{written}.sha256").read_text(encoding="utf-8").split()[0]
     return written, checksum

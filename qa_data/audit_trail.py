@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from qa_data import db
+from qa_data.scope import Scope
 
 GENESIS = "0" * 64  # the prev_hash of the first entry
 ACTIONS = frozenset({
@@ -196,9 +197,14 @@ def verify(con: duckdb.DuckDBPyConnection, *, expected_head: Entry | None = None
     return problems
 
 
+class TrailRefused(PermissionError):
+    """The user may not read the audit trail."""
+
+
 def entries(
     con: duckdb.DuckDBPyConnection,
     *,
+    by: Scope,
     limit: int = 200,
     actor: str | None = None,
     action: str | None = None,
@@ -208,7 +214,10 @@ def entries(
 ) -> pd.DataFrame:
     """The newest `limit` entries matching every filter given, newest first, for the administrator's
     page. Columns: seq, occurred_at, actor, action, target, rows, detail (the JSON text). Filters are exact,
-    except `since` (inclusive) and `until` (exclusive). The caller checks `may("view_audit_trail")`."""
+    except `since` (inclusive) and `until` (exclusive). Raises TrailRefused unless `by` may
+    `view_audit_trail`."""
+    if not by.may("view_audit_trail"):
+        raise TrailRefused(f"{by.user} may not read the audit trail")
     cur = db.cursor(con)
     try:
         return cur.execute(

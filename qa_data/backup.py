@@ -40,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from qa_data import audit_trail, db
+from qa_data.scope import Scope
 from qa_data.write_lock import UploadInProgress, current_user, write_lock
 
 WAIT_SECONDS = 60.0  # a backup waits this long for an upload in progress to finish
@@ -81,6 +82,18 @@ def _checked_version(path: Path, name: str) -> int:
     if version < 1:
         raise BackupError(f"{name} is not a QA Insight database (it has no schema version)")
     return version
+
+
+class BackupRefused(PermissionError):
+    """The user may not back up the database."""
+
+
+def backup_as(by: Scope, db_path: str | Path, out_dir: str | Path) -> Path:
+    """`backup` on behalf of a signed-in user (the Administration page), who must hold `backup`;
+    raises BackupRefused otherwise. The command line's `backup` is the operator's, who holds the file."""
+    if not by.may("backup"):
+        raise BackupRefused(f"{by.user} may not back up the database")
+    return backup(db_path, out_dir, who=by.user)
 
 
 def backup(db_path: str | Path, out_dir: str | Path, *, who: str | None = None) -> Path:

@@ -52,6 +52,13 @@ def _may_see(scope: Scope, area: str) -> bool:
     return area in scope.service_areas
 
 
+def may_write(scope: Scope, area: str) -> bool:
+    """Whether `scope` may write commentary for `area` (council-wide: only with the right in every area)."""
+    if area == COUNCIL_WIDE:
+        return set(SERVICE_AREAS) <= set(scope.areas_for("write_commentary"))
+    return scope.may("write_commentary", area)
+
+
 def _check(report: str, area: str, field: str) -> None:
     if report not in REPORTS:
         raise ValueError(f"report must be one of {REPORTS}, not {report!r}")
@@ -74,11 +81,11 @@ def set_commentary(
 ) -> None:
     """Save `text` as the commentary for (report, the quarter holding `quarter`, service_area, field),
     replacing any earlier text, in one transaction; blank text removes it. Records `scope.user` and
-    the time. Raises CommentaryRefused when the area is outside the user's scope (council-wide needs
-    every area), ValueError for an unknown report, area or field, or text over MAX_LENGTH, and
+    the time. Raises CommentaryRefused unless the user may write commentary for the area (council-wide
+    needs that right in every area), ValueError for an unknown report, area or field, or text over MAX_LENGTH, and
     qa_data.write_lock.UploadInProgress (saving nothing) while an upload holds the write lock."""
     _check(report, service_area, field)
-    if not _may_see(scope, service_area):
+    if not may_write(scope, service_area):
         raise CommentaryRefused(f"{scope.user} may not write commentary for {service_area}")
     body = text.strip()
     if len(body) > MAX_LENGTH:

@@ -12,6 +12,10 @@ import pytest
 
 from qa_data import audit_trail, db
 from qa_data.audit_trail import GENESIS, AuditTrailError, Entry, record, verify
+from qa_data.roles import User
+from qa_data.scope import Scope
+
+ADMIN = Scope.for_user(User("admin", "Admin", roles=("admin",)))
 
 T0 = datetime(2026, 11, 26, 9, 30, 0, 123456)
 # Five entries: (actor, action, target, rows, detail).
@@ -237,13 +241,22 @@ def test_intended_use_change_and_entry_commit_or_roll_back_together(con: duckdb.
 
 
 def test_entries_filters_newest_first(trail: duckdb.DuckDBPyConnection) -> None:
-    everything = audit_trail.entries(trail)
+    everything = audit_trail.entries(trail, by=ADMIN)
     assert list(everything.columns) == ["seq", "occurred_at", "actor", "action", "target", "rows", "detail"]
     assert everything["seq"].tolist() == [5, 4, 3, 2, 1]
-    assert audit_trail.entries(trail, actor="jo.reed")["seq"].tolist() == [3, 2, 1]
-    assert audit_trail.entries(trail, action="export")["target"].tolist() == ["cabinet 2026-Q3.pdf"]
-    assert audit_trail.entries(trail, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3),
+    assert audit_trail.entries(trail, by=ADMIN, actor="jo.reed")["seq"].tolist() == [3, 2, 1]
+    assert audit_trail.entries(trail, by=ADMIN, action="export")["target"].tolist() == ["cabinet 2026-Q3.pdf"]
+    assert audit_trail.entries(trail, by=ADMIN, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3),
                                )["seq"].tolist() == [3, 2]  # fmt: skip
-    assert audit_trail.entries(trail, limit=2)["seq"].tolist() == [5, 4]
-    assert audit_trail.entries(trail, target="amy.khan")["detail"].tolist() == [
+    assert audit_trail.entries(trail, by=ADMIN, limit=2)["seq"].tolist() == [5, 4]
+    assert audit_trail.entries(trail, by=ADMIN, target="amy.khan")["detail"].tolist() == [
         '{"roles":"hos","service_areas":"Front Door"}']
+
+
+def test_only_a_user_who_may_read_the_trail_reads_it(trail: duckdb.DuckDBPyConnection) -> None:
+    for role in ("ad", "hos", "qal", "analyst"):
+        refused = Scope.for_user(User(role, role, roles=(role,), service_areas=("Front Door",)))
+        with pytest.raises(audit_trail.TrailRefused):
+            audit_trail.entries(trail, by=refused)
+    with pytest.raises(audit_trail.TrailRefused):
+        audit_trail.entries(trail, by=Scope.everything("demo"))  # the demo sees data, not the trail

@@ -2,7 +2,8 @@
 every area but Front Door (tests/isolation_helpers.py: a unique 'MKR-<table>-<column>-<area>' in every text
 column, KPI values no real figure has, and copies that would move every count and rate); then, as the Head
 of Service for Front Door, every page app.py lists is rendered under many filter states and every option of
-its selectboxes, every document is built in every format, and an upload and a reflection save name another
+its selectboxes, every document is built in every format (by an Assistant Director narrowed to the Front
+Door: a Head of Service may not export), and an upload and a reflection save name another
 area. No marker may appear in any of it, nor in the logs or stderr, and what the viewer sees must equal what
 they see on the same database without the planted rows."""
 
@@ -38,6 +39,10 @@ from qa_data.vocab import SERVICE_AREAS
 APP = ROOT / "app.py"
 USER = roles.User("hos.fd", "HoS Front Door", roles=("hos",), service_areas=(OWN,))
 VIEWER = Scope.for_user(USER)
+# Documents: a Head of Service may not build them (export rights are the AD's and analysts'), so they are
+# built by an Assistant Director who has narrowed the sidebar to the Front Door.
+EXPORTER = Scope.for_user(roles.User("ad", "AD", roles=("ad",))).narrowed([OWN])
+QAL = Scope.for_user(roles.User("qal.fd", "QAL Front Door", roles=("qal",), service_areas=(OWN,)))
 # Every page the navigation offers this viewer (app.PAGES filtered by their permissions).
 PAGES = [script for pages in app.allowed_pages(VIEWER).values() for script, _title, _icon in pages]
 assert len(PAGES) >= 9, PAGES
@@ -166,7 +171,7 @@ def media(text: str) -> str:
 def quarters(path: Path) -> list[date]:
     con = db.connect(path)
     try:
-        return documents.quarters_with_data(con, scope=VIEWER, today=TODAY)
+        return documents.quarters_with_data(con, scope=EXPORTER, today=TODAY)
     finally:
         con.close()
 
@@ -174,7 +179,7 @@ def quarters(path: Path) -> list[date]:
 def gather(path: Path, report: str, quarter: date) -> Report | None:
     con = db.connect(path)
     try:
-        return documents.gather(con, report, scope=VIEWER, quarter=quarter)
+        return documents.gather(con, report, scope=EXPORTER, quarter=quarter)
     except NoDataError:
         return None
     finally:
@@ -214,13 +219,34 @@ def test_an_upload_naming_another_area_does_not_echo_its_stored_rows(
     con = db.connect(copy)
     try:
         report = load_file(con, Source(path.name, path.read_bytes()), kind="audits", loaded_by="qal.fd",
-                           dry_run=True, record_rejected=True)
+                           dry_run=True, record_rejected=True, scope=QAL)
     finally:
         con.close()
     assert not report.valid
     text = "\n".join([report.summary(), *(str(i) for i in report.issues)])
     assert "Great" in text  # the file's own value is quoted
     assert MARK not in text
+
+
+def test_an_upload_reusing_another_areas_audit_id_tells_nothing_of_it(
+    dbs: dict[str, Path], tmp_path: Path, make_xlsx: Any
+) -> None:
+    # A valid Front Door return whose audit re-uses a Children in Care audit's ID: refused, the stored
+    # audit untouched, and the message names neither the area nor anything stored.
+    copy = tmp_path / "upload.duckdb"
+    shutil.copyfile(dbs["planted"], copy)
+    path = make_xlsx([good_row("CIC-ISO-1"), good_row("FD-NEW-1")])
+    con = db.connect(copy)
+    try:
+        before = db.cursor(con).execute("select * from audits where audit_id = 'CIC-ISO-1'").fetchall()
+        report = load_file(con, Source(path.name, path.read_bytes()), kind="audits", loaded_by="qal.fd", scope=QAL)
+        after = db.cursor(con).execute("select * from audits where audit_id = 'CIC-ISO-1'").fetchall()
+    finally:
+        con.close()
+    assert [(i.code, i.row, i.value) for i in report.errors] == [("id-outside-your-areas", 2, "CIC-ISO-1")]
+    text = "\n".join([report.summary(), *(str(i) for i in report.issues)])
+    assert MARK not in text and not any(area in text for area in OTHERS), text
+    assert after == before and len(before) == 1
 
 
 def test_a_reflection_naming_another_areas_audit_is_refused_without_its_content(

@@ -36,6 +36,7 @@ class Document:
     about: str
     stem: str
     formats: tuple[str, ...]
+    action: str = "export_restricted"  # the permission that builds it (qa_data.roles)
 
 
 DOCUMENTS: dict[str, Document] = {
@@ -44,7 +45,7 @@ DOCUMENTS: dict[str, Document] = {
         "The published Cabinet paper: headline figures per service area against the previous quarter and "
         "the same quarter last year, with your commentary. Small numbers are suppressed (c = 1 to 5) and no "
         "child- or worker-level data appears.",
-        "cabinet_key_data_summary", (".xlsx", ".pdf"),
+        "cabinet_key_data_summary", (".xlsx", ".pdf"), "export_published",
     ),
     "qpc": Document(
         "qpc", "Q&PC quarterly pack",
@@ -71,11 +72,24 @@ RENDERERS = {".xlsx": ("qa_data.exports.xlsx", "render_xlsx"), ".pdf": ("qa_data
              ".docx": ("qa_data.exports.docx", "render_docx")}
 
 
+class ExportRefused(PermissionError):
+    """The user may not build that document for every area in their scope."""
+
+
+def may_build(scope: Scope, report: str) -> bool:
+    """Whether `scope` may build `report`: its permission (Document.action) in every area it covers."""
+    areas = scope.visible()
+    return bool(areas) and all(scope.may(DOCUMENTS[report].action, a) for a in areas)
+
+
 def gather(con: duckdb.DuckDBPyConnection, report: str, *, scope: Scope, quarter: date) -> Report:
     """Step one: the figures of `report` ("cabinet", "qpc" or "sef") for the quarter holding
-    `quarter`, for the areas in `scope`. Raises figures.NoDataError for a quarter with nothing."""
+    `quarter`, for the areas in `scope`. Raises ExportRefused unless `may_build`, and
+    figures.NoDataError for a quarter with nothing."""
     if report not in DOCUMENTS:
         raise ValueError(f"report must be one of {sorted(DOCUMENTS)}, not {report!r}")
+    if not may_build(scope, report):
+        raise ExportRefused(f"{scope.user} may not build the {DOCUMENTS[report].title}")
     build: Callable[..., Report] = importlib.import_module(f"qa_data.exports.{report}").build
     return build(con, scope=scope, quarter=quarter)
 
