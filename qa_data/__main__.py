@@ -1,4 +1,4 @@
-"""Command line: build the reports for scheduled runs.
+"""Command line: reports for scheduled runs, backups, user accounts and the audit trail.
 
     python -m qa_data export {cabinet,qpc,sef} --period 2025-Q3 [--db FILE] --out FILE
     python -m qa_data backup [--db FILE] --out DIR        (see qa_data/backup.py)
@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                         "data/qa_insight.duckdb)")
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write (.xlsx, .pdf or .docx)")
     export.add_argument("--user", default=None, help="who is exporting (default: the login name)")
+    export.set_defaults(run=_run_export)
     backup.add_commands(commands)
+    cli_users.add_commands(commands)
     return p
 
 
@@ -84,14 +86,9 @@ def export(report: str, *, period: str, out: str, db_path: str | None, user: str
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
+def _run_export(args: argparse.Namespace) -> int:
     from qa_data.exports.figures import NoDataError
 
-    if (status := cli_users.main(argv)) is not None:  # users, audit-trail
-        return status
-    args = _parser().parse_args(argv)
-    if args.command in ("backup", "restore"):
-        return backup.run(args)
     try:
         written = export(args.report, period=args.period, out=args.out, db_path=args.db,
                          user=args.user or getpass.getuser())
@@ -103,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"wrote {written}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command (argv: sys.argv[1:] by default) and return its exit status; argparse exits
+    with status 2 itself on a usage error it finds."""
+    args = _parser().parse_args(argv)
+    status: int = args.run(args)  # each command registers its own run (set_defaults)
+    return status
 
 
 if __name__ == "__main__":

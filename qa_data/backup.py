@@ -227,13 +227,15 @@ def _refuse_if_open(target: Path) -> None:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `backup` and `restore` subcommands of `python -m qa_data`."""
+    """The `backup` and `restore` subcommands of `python -m qa_data`; each runs through `run`."""
     b = commands.add_parser("backup", help="write a consistent copy of the database and its checksum")
     b.add_argument("--db", metavar="FILE", help="database file (default: QA_INSIGHT_DB or data/qa_insight.duckdb)")
     b.add_argument("--out", required=True, metavar="DIR", help="folder to write the backup to")
     r = commands.add_parser("restore", help="replace the database with a checked backup")
     r.add_argument("backup", metavar="BACKUP", help="the backup file (its .sha256 must be beside it)")
     r.add_argument("--db", metavar="FILE", help="database file (default: QA_INSIGHT_DB or data/qa_insight.duckdb)")
+    for command in (b, r):
+        command.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,8 +31,6 @@ from qa_data.roles import ROLES
 from qa_data.scope import Scope
 from qa_data.vocab import SERVICE_AREAS
 
-COMMANDS = ("users", "audit-trail")
-
 
 class UsageError(Exception):
     """A command the user must correct (exit status 2)."""
@@ -55,13 +53,14 @@ def _user_fields(p: argparse.ArgumentParser) -> None:
                    help="their own service area, for hos and qal (repeat for several): " + ", ".join(SERVICE_AREAS))
 
 
-def _parser() -> argparse.ArgumentParser:
-    # allow_abbrev=False: "--password secret" must not pass as --password-stdin (and put a password in argv)
-    p = argparse.ArgumentParser(prog="python -m qa_data", description="User accounts and the audit trail.",
-                                allow_abbrev=False)
-    commands = p.add_subparsers(dest="command", required=True)
-    users = commands.add_parser("users", allow_abbrev=False, help="add, change, disable and list users").add_subparsers(
-        dest="users_command", required=True)
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `users` and `audit-trail` subcommands of `python -m qa_data`; each runs through `run`."""
+    # allow_abbrev=False on every parser down to the leaves: "--password secret" must not pass as
+    # --password-stdin (and put a password in argv)
+    group = commands.add_parser("users", allow_abbrev=False, help="add, change, disable and list users",
+                                description="Add, change, disable and list users.")
+    group.set_defaults(run=run)
+    users = group.add_subparsers(dest="users_command", required=True)
     first = users.add_parser("create-admin", allow_abbrev=False, help="first run: create the first administrator")
     first.add_argument("username")
     first.add_argument("--name", required=True, help="display name")
@@ -86,10 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         _password_source(sub)
     for sub in (add, change):
         _user_fields(sub)
-    trail = commands.add_parser("audit-trail", allow_abbrev=False, help="check the audit trail").add_subparsers(
-        dest="trail_command", required=True)
+    group = commands.add_parser("audit-trail", allow_abbrev=False, help="check the audit trail",
+                                description="Check the audit trail.")
+    group.set_defaults(run=run)
+    trail = group.add_subparsers(dest="trail_command", required=True)
     _common(trail.add_parser("verify", allow_abbrev=False, help="check the hash chain"))
-    return p
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -187,13 +187,8 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int | None:
-    """Run a `users` or `audit-trail` command and return its exit status; None when `argv` is some
-    other command (python -m qa_data's own)."""
-    given = sys.argv[1:] if argv is None else argv
-    if not given or given[0] not in COMMANDS:
-        return None
-    args = _parser().parse_args(given)
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed `users` or `audit-trail` command; returns the exit status."""
     actor = args.actor or f"cli:{getpass.getuser()}"
     try:
         return _verify(args) if args.command == "audit-trail" else _users(args, actor)

@@ -87,11 +87,31 @@ def test_page_scripts_are_short_and_use_qa_data_not_duckdb(path: Path) -> None:
     assert {"duckdb", "loaders"}.isdisjoint(n.split(".")[0] for n in _imports(text))
 
 
-def test_only_ui_caches_or_opens_connections() -> None:
+def test_only_cached_caches_or_opens_connections() -> None:
+    # pages/cached.py holds the one connection and every cached wrapper; pages reach them via pages.ui.
+    assert "st.cache_resource" in (VIEWS / "cached.py").read_text(encoding="utf-8")
     for path in [APP, *VIEWS.glob("*.py")]:
         text = path.read_text(encoding="utf-8")
-        if path.name != "ui.py":
+        if path.name != "cached.py":
             assert "st.cache_" not in text and "db.connect" not in text, path.name
+
+
+# The modules behind pages.ui depend one way (session <- cached <- authoring, admin_data <- ui), so
+# any of them can be imported first; none imports a page or a page helper.
+UI_MODULES = {
+    "session": set(),
+    "cached": {"session"},
+    "authoring": {"cached"},
+    "admin_data": {"cached"},
+    "ui": {"session", "cached", "authoring", "admin_data"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(UI_MODULES))
+def test_the_modules_behind_ui_depend_one_way(name: str) -> None:
+    imported = {m.removeprefix("pages.") for m in _imports((VIEWS / f"{name}.py").read_text(encoding="utf-8"))
+                if m.startswith("pages.") or m == "pages"}
+    assert imported == UI_MODULES[name]
 
 
 def _imports(source: str) -> list[str]:
