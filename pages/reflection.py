@@ -50,7 +50,8 @@ with st.form(key("form")):
         "Activity type", list(vocab.ACTIVITY_TYPES), format_func=widgets.activity_label, key=key("activity")
     )
     area = c[0].selectbox(
-        "Service area", view.scope.visible(), index=None, key=key("area"), placeholder="Choose a service area"
+        "Service area", list(view.scope.areas_for("save_reflection")), index=None, key=key("area"),
+        placeholder="Choose a service area", help="The service areas you may save reflection sheets for.",
     )
     team = c[1].text_input("Team", key=key("team"))
     worker = c[2].text_input("Worker", key=key("worker"))
