@@ -16,9 +16,10 @@ from typing import cast
 
 from isal import isal_zlib  # zlib-compatible inflate, twice as fast: the bomb check inflates every part
 
+from loaders.part_scan import PartScan, measure
 from loaders.report import WARNING, LoadReport, column_letter
 from loaders.source import HEADER_SEARCH_ROWS, Source, max_rows
-from loaders.xlsx_parts import column_index, sheet_names
+from loaders.xlsx_parts import sheet_names
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_INFLATED_BYTES = 400 * 1024 * 1024
@@ -219,8 +220,6 @@ def _grid_fits(zf: zipfile.ZipFile, part_name: str, part: _Part, report: LoadRep
     return False
 
 
-
-
 _CHUNK = 1 << 20
 _RATIO_FLOOR = 10 * 2**20  # the ratio rule applies to parts that inflate past this
 # What a damaged part raises while inflating (isal's error class is untyped in its stubs).
@@ -242,33 +241,15 @@ class _Part:
     crc: int | None = 0
     last_row: int = 0
     last_column: int = -1
-    far: bool = False  # a filled cell far right or down: measured exactly by `_measure`
-    markers: bool = False  # holds a formula, an error cell or a merged range (see _MARKERS)
-    utf8_xml: bool = False  # an XML part in a single-byte encoding, where _MARKERS can be searched
-
-
-_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c .../>: empty
-# A filled cell at row 100,000 or beyond, or in column BA or beyond. A sheet without one spans at most
-# 99,999 rows by 52 columns (5.2 million cells, under the cap), so only a part with one is measured
-# exactly, in a second pass.
-_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})"[^>/]*>')
-
-
-# What the cell reader turns silently into blanks, so `cell_checks.scan_sheet_xml` must look for it: a formula,
-# an error cell, a merged range. A part with none of these is not read again.
-_MARKERS = (b"<f", b'"e"', b"<mergeCell")  # loose on purpose: a false alarm only costs a re-read
+    far: bool = False  # names a cell far right or down: measured exactly by `_measure`
+    markers: bool = False  # may hold a formula, an error cell or a merged range (`PartScan`)
+    utf8_xml: bool = False  # an XML part in a single-byte encoding, where markers can be searched
 
 
 def _measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo, part: _Part) -> None:
     """The furthest filled cell of a part (already inflated once within the caps)."""
-    tail = b""
     with zf.open(info) as fp:
-        while chunk := fp.read(_CHUNK):
-            found = _FILLED_CELL.findall(tail + chunk)
-            tail = chunk[-40:]
-            if found:
-                part.last_column = max(part.last_column, max(column_index(c) for c in {c for c, _r in found}))
-                part.last_row = max(part.last_row, max(int(r) for r in {r for _c, r in found}))
+        part.last_row, part.last_column = measure(iter(lambda: fp.read(_CHUNK), b""))
 
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
@@ -286,7 +267,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
     inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     # Any part that starts like XML is checked, whatever its name: a sheet's relationship may point
     # at a part called sheet1.dat.
-    part, in_prolog, first, is_xml, tail = _Part(), True, True, False, b""
+    part, in_prolog, first, is_xml, scan = _Part(), True, True, False, PartScan()
     while left > 0 or (inflater is not None and inflater.unconsumed_tail):
         data = inflater.unconsumed_tail if inflater is not None and inflater.unconsumed_tail else b""
         if not data:
@@ -304,15 +285,10 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
             part.utf8_xml = is_xml and b"\x00" not in out[:64]
         if in_prolog:
             part.prolog, in_prolog = _grow_prolog(part.prolog, out)
-        if is_xml and not part.far:  # a reference split between chunks is found in the joined tail
-            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
-        if is_xml and not part.markers:
-            joined = tail[-16:] + out
-            part.markers = any(m in joined for m in _MARKERS)
         if is_xml:
-            tail = out[-40:]
+            scan.feed(out)
         if part.size > budget:
-            part.crc = None
+            part.crc, part.far, part.markers = None, scan.far, scan.markers
             return part
     while inflater is not None and part.size <= budget:  # output zlib still holds back
         out = inflater.decompress(b"", _CHUNK)
@@ -320,12 +296,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
             break
         part.size += len(out)
         part.crc = isal_zlib.crc32(out, part.crc or 0)
-        if is_xml and not part.far:
-            part.far = _FAR_CELL.search(out) is not None or _FAR_CELL.search(tail + out[:40]) is not None
-        if is_xml and not part.markers:
-            part.markers = any(m in tail[-16:] + out for m in _MARKERS)
         if is_xml:
-            tail = out[-40:]
+            scan.feed(out)
+    part.far, part.markers = scan.far, scan.markers
     if part.size > budget:
         part.crc = None
     return part
