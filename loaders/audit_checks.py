@@ -75,9 +75,11 @@ class Checker:
             self._row_issues(sql, params, "missing-value", index, _blank_message(label))
         if "audit_id" in self.layout.fields and not self.layout.is_long:
             index = self.layout.fields["audit_id"]
+            # The window runs over the rows of duplicated IDs only (usually none).
             self._row_issues(
                 "select _row, audit_id from (select _row, audit_id, row_number() over "
-                "(partition by audit_id order by _row) as n from stage where audit_id is not null) "
+                "(partition by audit_id order by _row) as n from stage where audit_id in "
+                "(select audit_id from stage group by audit_id having count(*) > 1)) "
                 "where n > 1 order by _row",
                 [], "duplicate-key", index,
                 lambda v: f'Audit ID "{v}" appears more than once in the file; each audit '
@@ -159,20 +161,25 @@ class Checker:
             return
         domains = self.layout.domains  # keys come from vocab.DOMAINS, an allow-list
         if domains:
-            values = " union ".join(f"select d_{key} as raw from stage" for key in domains)  # noqa: S608
-            self.cur.execute(f"create or replace temp view stage_grades as {values}")  # noqa: S608
+            # One scan of the staged rows for every domain column (a union read them once each).
+            values = ", ".join(f"d_{key}" for key in domains)
+            self.cur.execute(
+                f"create or replace temp view stage_grades as select unnest([{values}]) as raw from stage"  # noqa: S608
+            )
         else:
             self.cur.execute("create or replace temp view stage_grades as select null::varchar as raw")
         grade_map = self._domain_grade_map()
         for key, index in domains.items():
+            self.grade_sql[key] = f"g_{key}.val"
+            self.grade_joins += f" left join map_domain_grade as g_{key} on s.d_{key} = g_{key}.raw"
+            if not grade_map:  # every distinct grade was read: no row to look for
+                continue
             self._row_issues(
                 f"select _row, d_{key} from stage where d_{key} in (select unnest(?)) order by _row",  # noqa: S608
                 [grade_map], "unknown-grade", index,
                 lambda v: f'"{v}" is not a grade. Use Outstanding, Good, Requires improvement, '
                 "Inadequate, or leave blank if not graded.",
             )
-            self.grade_sql[key] = f"g_{key}.val"
-            self.grade_joins += f" left join map_domain_grade as g_{key} on s.d_{key} = g_{key}.raw"
 
     def _domain_grade_map(self) -> list[str]:
         distinct = [r[0] for r in self.cur.execute(
