@@ -8,6 +8,7 @@ and `qa_data.vocab`, never from a file.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders import cells
 from loaders.audit_columns import FIELD_BY_NAME, OVERALL_DOMAIN, REQUIRED, Layout, domain_for_header
@@ -23,6 +25,25 @@ from loaders.workbook import RawTable
 from qa_data import vocab
 
 ROW_ISSUES_PER_PROBLEM = 50  # list this many rows per problem and column, then summarise
+
+
+def staged_cells(table: pa.Table, layout: Layout) -> pa.Table:
+    """What the checks read as `stage`: the rows of `table` with a value in any column, with `_row`,
+    one column per field (named as the field), per domain (`d_<key>`) and, in the long layout,
+    `long_domain` and `long_grade`. Registered with DuckDB, not copied into a temp table: with two
+    threads DuckDB copies through its parallel (batch) insert, at twice the cost of a plain copy
+    (75-100 ms against 40 ms for 50,000 rows of 23 text columns), more than reading the Arrow
+    columns in every check costs."""
+    data = [pc.is_valid(table.column(c)) for c in table.column_names if c != "_row"]
+    rows = table.filter(functools.reduce(pc.or_, data)) if data else table.slice(0, 0)
+    columns = {"_row": rows.column("_row")}
+    columns.update({name: rows.column(f"c{index}") for name, index in layout.fields.items()})
+    columns.update({f"d_{key}": rows.column(f"c{index}") for key, index in layout.domains.items()})
+    if layout.is_long:
+        columns["long_domain"] = rows.column(f"c{layout.long_domain}")
+        if layout.long_grade is not None:
+            columns["long_grade"] = rows.column(f"c{layout.long_grade}")
+    return pa.table(columns)
 
 
 class Checker:
