@@ -107,11 +107,11 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     # Coded values and names are read once per distinct value in Python (loaders.cells,
     # qa_data.vocab), which knows the "nothing here" placeholders: per-row string work in SQL cost
     # more than the parse itself at 50,000 rows.
-    cur.register("stage", staged_cells(_trimmed(raw.table, [
+    stage = staged_cells(_trimmed(raw.table, [
         i for name, i in layout.fields.items() if FIELD_BY_NAME[name].parse in ("id", "longtext")
-    ]), layout))
-    row = cur.execute("select count(*) from stage").fetchone()
-    report.rows_read = int(row[0]) if row else 0
+    ]), layout)
+    cur.register("stage", stage)
+    report.rows_read = stage.num_rows
     if report.rows_read == 0:
         report.add(
             "empty-file",
