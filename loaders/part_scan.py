@@ -60,6 +60,12 @@ class PartScan:
         self._look(out)
         self._carry = out[out.rfind(b">") + 1 :]
 
+    def close(self) -> None:
+        """The part has ended: scan what followed its last `>` (a tag left open at its end)."""
+        if self._carry and not (self.far and self.markers):
+            self._look(self._carry)
+        self._carry = b""
+
     def _look(self, data: bytes) -> None:
         if not self.far:
             self.far = _re2_search(_FAR_REF, data)
@@ -113,4 +119,8 @@ def measure(chunks: Iterable[bytes]) -> tuple[int, int]:
                 last_column = max(last_column, max(column_index(c) for c in {c for c, _r in found}))
                 last_row = max(last_row, max(int(r) for r in {r for _c, r in found}))
         pending = [chunk[chunk.rfind(b">") + 1 :]]
+    found = _FILLED_CELL.findall(b"".join(pending))  # what followed the last `>`
+    if found:
+        last_column = max(last_column, max(column_index(c) for c, _r in found))
+        last_row = max(last_row, max(int(r) for _c, r in found))
     return last_row, last_column

@@ -288,6 +288,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
         if is_xml:
             scan.feed(out)
         if part.size > budget:
+            scan.close()
             part.crc, part.far, part.markers = None, scan.far, scan.markers
             return part
     while inflater is not None and part.size <= budget:  # output zlib still holds back
@@ -298,6 +299,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _Part:
         part.crc = isal_zlib.crc32(out, part.crc or 0)
         if is_xml:
             scan.feed(out)
+    scan.close()
     part.far, part.markers = scan.far, scan.markers
     if part.size > budget:
         part.crc = None

@@ -133,3 +133,12 @@ def test_a_far_cell_the_measure_misses_is_refused(cell: bytes, make_xlsx: Callab
     report = LoadReport(file="far.xlsx", kind="audits")
     assert not inspect_file(Source("far.xlsx", data), report)
     assert [i.code for i in report.issues] == ["too-many-rows"]
+
+
+def test_a_part_ending_inside_a_tag_is_scanned_to_its_end() -> None:
+    # No `>` after the far reference: it is found when the part is closed, not lost with the carry.
+    result = scan(b'<worksheet><sheetData><row r="9">', 1 << 20)
+    result.feed(b'<c r="XFD9" t="e"')
+    assert (result.far, result.markers) == (False, False)
+    result.close()
+    assert (result.far, result.markers) == (True, True)
