@@ -107,20 +107,18 @@ def test_re2_agrees_with_python_re_on_random_bytes() -> None:
         assert _re2_search(_FAR_REF, data) == (python.search(data) is not None), data
 
 
-# Known gaps, found while moving this scan (not introduced by it): `measure` reads only `<c r="...">`
-# written with `r` first and no `/` before the tag's end, as the old check did. Calamine reads the
-# reference wherever it stands, so each of these files passes `inspect_file` and then aborts the
-# process (a 512 GiB allocation) in the cell reader. Strict xfails: whoever closes a gap must remove
-# its marker. Only `inspect_file` runs here, never the reader.
+# Far cells the exact measure missed before 26/11/2026 (it read only `<c r="...">` with `r` first and no
+# `/` before the tag's end): each file passed `inspect_file` and then aborted the process (a 512 GiB
+# allocation) in the cell reader. Only `inspect_file` runs here, never the reader.
 GAPS = {
     "reference_after_another_attribute": b'<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',
     "slash_in_another_attribute": b'<c r="XFD1048576" x="a/b" t="inlineStr"><is><t>x</t></is></c>',
+    "reference_after_a_line_break": b'<c t="inlineStr"\n r="XFD1048576"><is><t>x</t></is></c>',
 }
 
 
 @pytest.mark.parametrize("cell", GAPS.values(), ids=GAPS.keys())
-@pytest.mark.xfail(strict=True, reason="measure() reads only <c r=...> first, without '/' in the tag")
-def test_a_far_cell_the_measure_misses_is_refused(cell: bytes, make_xlsx: Callable[..., Path]) -> None:
+def test_a_far_cell_written_otherwise_is_refused(cell: bytes, make_xlsx: Callable[..., Path]) -> None:
     book = make_xlsx([["A-1"]])
     out = io.BytesIO()
     with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -133,6 +131,12 @@ def test_a_far_cell_the_measure_misses_is_refused(cell: bytes, make_xlsx: Callab
     report = LoadReport(file="far.xlsx", kind="audits")
     assert not inspect_file(Source("far.xlsx", data), report)
     assert [i.code for i in report.issues] == ["too-many-rows"]
+
+
+def test_the_measure_reads_the_reference_wherever_it_stands() -> None:
+    cells = (b'<row r="4"><c t="s" r="C4"><v>1</v></c><c r="BB4" x="a/b"><v>2</v></c>'
+             b'<c s="1" r="ZZ4"/></row>')  # ZZ4 is empty: not counted
+    assert measure(chunked(sheet(cells), 10)) == (7, 53)
 
 
 def test_a_part_ending_inside_a_tag_is_scanned_to_its_end() -> None:
