@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import upload_scope
-from loaders.audit_checks import Checker
+from loaders.audit_checks import Checker, staged_cells
 from loaders.audit_columns import FIELD_BY_NAME, header_score, map_headers
 from loaders.report import LoadReport
 from loaders.workbook import RawTable, Source, find_table, inspect_file
@@ -117,27 +117,11 @@ def _validate(cur: duckdb.DuckDBPyConnection, raw: RawTable, report: LoadReport,
     # Coded values and names are read once per distinct value in Python (loaders.cells,
     # qa_data.vocab), which knows the "nothing here" placeholders: per-row string work in SQL cost
     # more than the parse itself at 50,000 rows.
-    cur.register("raw_cells", _trimmed(raw.table, [
+    stage = staged_cells(_trimmed(raw.table, [
         i for name, i in layout.fields.items() if FIELD_BY_NAME[name].parse in ("id", "longtext")
-    ]))
-    data_cols = [c for c in raw.table.column_names if c != "_row"]
-    not_blank = f"coalesce({', '.join(data_cols)}) is not null" if data_cols else "false"
-    selects = ["_row"]
-    for name, index in layout.fields.items():
-        selects.append(f"c{index} as {name}")
-    for key, index in layout.domains.items():
-        selects.append(f"c{index} as d_{key}")
-    if layout.is_long:
-        selects.append(f"c{layout.long_domain} as long_domain")
-        if layout.long_grade is not None:
-            selects.append(f"c{layout.long_grade} as long_grade")
-    cur.execute(
-        f"create or replace temp table stage as select {', '.join(selects)} "  # noqa: S608
-        f"from raw_cells where {not_blank}"
-    )
-    cur.unregister("raw_cells")
-    row = cur.execute("select count(*) from stage").fetchone()
-    report.rows_read = int(row[0]) if row else 0
+    ]), layout)
+    cur.register("stage", stage)
+    report.rows_read = stage.num_rows
     if report.rows_read == 0:
         report.add(
             "empty-file",

@@ -223,17 +223,18 @@ def replace_rows(
     cur.execute("begin transaction")
     try:
         kill_point("replace:begun")
-        cur.execute(
-            f"create or replace temp table file_keys as select distinct {key} from {staged_keys}"  # noqa: S608
-        )
-        in_file = f"{key} in (select {key} from file_keys)"  # noqa: S608
-        row = cur.execute(f"select count(*) from {table} where {in_file}").fetchone()  # noqa: S608
-        existing = int(row[0]) if row else 0
-        existing += sum(_count(cur, f"{c.table} where {in_file}") for c in children)
+        staged_in = f"{key} in (select {key} from {staged_keys})"  # noqa: S608
+        existing = _count(cur, f"{table} where {staged_in}")
+        existing += sum(_count(cur, f"{c.table} where {staged_in}") for c in children)
         if existing == 0:
-            # The usual monthly upload: nothing stored under these keys, so no need to compare.
-            changed, replaced, where = _count(cur, "file_keys"), 0, ""
+            # The usual monthly upload: nothing stored under these keys, so no need to compare (nor
+            # to keep the keys in a table for the comparison).
+            changed, replaced, where = _count(cur, f"(select distinct {key} from {staged_keys})"), 0, ""  # noqa: S608
         else:
+            cur.execute(
+                f"create or replace temp table file_keys as select distinct {key} from {staged_keys}"  # noqa: S608
+            )
+            in_file = f"{key} in (select {key} from file_keys)"  # noqa: S608
             differ = [f"select {key} from (select {compare} from {staged} "  # noqa: S608
                       f"except select {compare} from {table} where {in_file})"]
             for name, child in zip(staged_children, children, strict=True):
