@@ -30,16 +30,26 @@ from loaders.xlsx_parts import column_index
 
 # The far-cell test, in RE2 syntax: a cell reference naming row 100,000 or beyond, or column BA or
 # beyond, as the value of an attribute whose name ends in `r` (on any element, in any position, empty
-# cells included: `measure` decides which cells count). It starts with a literal byte, so RE2 skips
-# ahead with memchr: a leading `\b` or character class makes it three times slower.
-_FAR_REF = r'r="(?:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})"'
-# A cell with content: `<c ...>` whose `r` attribute stands first or after others, with anything but a
-# `/` just before the `>` (`<c .../>` is an empty cell, which the reader does not place). Calamine
-# reads `r` wherever it stands, so a check that read only `<c r="..."` first (as this one did until
-# 26/11/2026) let `<c t="s" r="XFD1048576">` through to a 512 GiB allocation. Twice the cost of
-# that narrower pattern (0.65 against 0.33 s for a 67 MB sheet), paid only by parts `PartScan`
-# flags as far.
-_FILLED_CELL = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
+# cells included; XML white space around `=`, either quote, letters in either case: see _CELL_REF).
+# It starts with a literal byte, so RE2 skips ahead with memchr: a leading `\b` or character class
+# makes it three times slower.
+_FAR_REF = r'''r[ \t\r\n]*=[ \t\r\n]*["'](?i:[A-Z]{1,3}[0-9]{6,7}|(?:[A-Z]{3}|[B-Z][A-Z])[0-9]{1,7})["']'''
+# Every cell reference the reader could place: an attribute named `r` (XML allows white space around
+# `=`, single or double quotes, and calamine reads lower-case letters too) with letters then digits,
+# wherever it stands, on any element and in any namespace, empty cells included. Matched without
+# parsing tags: a `>` inside another attribute's value, a `/` in the tag or a prefix such as `<x:c`
+# do not hide it. Each of those, and single quotes, spaces and lower case, once passed the narrower
+# `<c ... r="...">` pattern and aborted the process in the cell reader (a 512 GiB allocation:
+# tests/test_part_scan.py). `measure` leaves out the references of plainly empty cells (_EMPTY_CELL);
+# anything else that looks like a reference counts: a false alarm at worst, never a crash.
+_CELL_REF = re.compile(rb'''\br[ \t\r\n]*=[ \t\r\n]*["']([A-Za-z]{1,3})([0-9]{1,7})["']''')
+# An empty cell, `<c .../>` (any prefix), written exactly as XML's grammar allows: attribute values
+# in quotes that hold no `<` and no quote of their own kind. The reader places no value for it, so its
+# reference is left out of `measure` (a workbook with a styled empty cell at XFD1048576 is accepted).
+# A tag this does not match whole is read as a cell with a value.
+_EMPTY_CELL = re.compile(
+    rb'''<(?:[A-Za-z_][\w.-]*:)?c(?:[ \t\r\n]+[^ \t\r\n=<>/"']+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*'''
+    rb'''[ \t\r\n]*/>''')
 _MAX_CARRY = 1 << 20  # bytes without a `>`: longer than any tag or cell, so both flags are set
 
 
@@ -110,23 +120,29 @@ def _has_marker(data: bytes, scratch: np.ndarray) -> bool:
 
 
 def measure(chunks: Iterable[bytes]) -> tuple[int, int]:
-    """The furthest filled cell (row, 0-based column) of a part, from its inflated bytes in order;
-    (0, -1) if none. Windows as in `PartScan`, so a cell split between chunks is seen whole."""
+    """The furthest cell (row, 0-based column) a part names, empty cells left out; (0, -1) if none.
+    Read in windows that end just before a `<` (which XML allows only where a tag, comment or CDATA
+    section starts), so no tag is cut between two windows; a window without one grows up to
+    _MAX_CARRY and is then read as it is (a false alarm at worst, never a miss)."""
     last_row, last_column = 0, -1
-    pending: list[bytes] = []
+
+    def read(window: bytes) -> None:
+        nonlocal last_row, last_column
+        found = _CELL_REF.findall(_EMPTY_CELL.sub(b" ", window))
+        if found:
+            last_column = max(last_column, max(column_index(c.upper()) for c in {c for c, _r in found}))
+            last_row = max(last_row, max(int(r) for r in {r for _c, r in found}))
+
+    carry = b""
     for chunk in chunks:
-        first = chunk.find(b">")
-        if first < 0:
-            pending.append(chunk)
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0 and len(data) <= _MAX_CARRY:
+            carry = data
             continue
-        for window in (b"".join([*pending, chunk[: first + 1]]), chunk):
-            found = _FILLED_CELL.findall(window)
-            if found:
-                last_column = max(last_column, max(column_index(c) for c in {c for c, _r in found}))
-                last_row = max(last_row, max(int(r) for r in {r for _c, r in found}))
-        pending = [chunk[chunk.rfind(b">") + 1 :]]
-    found = _FILLED_CELL.findall(b"".join(pending))  # what followed the last `>`
-    if found:
-        last_column = max(last_column, max(column_index(c) for c, _r in found))
-        last_row = max(last_row, max(int(r) for _c, r in found))
+        if cut <= 0:
+            cut = len(data)
+        read(data[:cut])
+        carry = data[cut:]
+    read(carry)
     return last_row, last_column

@@ -101,7 +101,7 @@ def test_re2_agrees_with_python_re_on_random_bytes() -> None:
     rng = random.Random(6)
     python = re.compile(_FAR_REF.encode())
     pieces = [b'r="', b"XFD", b"BA", b"A", b"AZ", b"100000", b"1048576", b"99999", b'"', b"<c ",
-              b"\xff", b"\x00", b"\xc3\xa9", b">", b"/", b"r='", b"1"]
+              b"\xff", b"\x00", b"\xc3\xa9", b">", b"/", b"r='", b"1", b"xfd", b"ba", b" ", b"\t", b"=", b"'"]
     for _ in range(3000):
         data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert _re2_search(_FAR_REF, data) == (python.search(data) is not None), data
@@ -114,6 +114,14 @@ GAPS = {
     "reference_after_another_attribute": b'<c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c>',
     "slash_in_another_attribute": b'<c r="XFD1048576" x="a/b" t="inlineStr"><is><t>x</t></is></c>',
     "reference_after_a_line_break": b'<c t="inlineStr"\n r="XFD1048576"><is><t>x</t></is></c>',
+    # Found by probing the reader after that fix: each of these also aborted it.
+    "greater_than_inside_another_attribute": b'<c x="a>b" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "single_quotes": b"<c r='XFD1048576' t=\"inlineStr\"><is><t>x</t></is></c>",
+    "spaces_around_equals": b'<c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "lower_case_reference": b'<c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "namespace_prefix": b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576" '
+                        b't="inlineStr"><x:is><x:t>x</x:t></x:is></x:c>',
+    "all_at_once": b"<c x='1>2'\tr\n=\t'xfd1048576'><is><t>x</t></is></c>",
 }
 
 
@@ -135,8 +143,8 @@ def test_a_far_cell_written_otherwise_is_refused(cell: bytes, make_xlsx: Callabl
 
 def test_the_measure_reads_the_reference_wherever_it_stands() -> None:
     cells = (b'<row r="4"><c t="s" r="C4"><v>1</v></c><c r="BB4" x="a/b"><v>2</v></c>'
-             b'<c s="1" r="ZZ4"/></row>')  # ZZ4 is empty: not counted
-    assert measure(chunked(sheet(cells), 10)) == (7, 53)
+             b"<c s='1' r = 'zz5'/><c r='CA3' x=\"/>\"><v>3</v></c></row>")  # ZZ5 is empty: not counted
+    assert measure(chunked(sheet(cells), 10)) == (7, 78)  # CA3 has a value, '/>' inside an attribute
 
 
 def test_a_part_ending_inside_a_tag_is_scanned_to_its_end() -> None:
