@@ -5,6 +5,7 @@ UTF-16, formula-looking text, error literals, binary garbage)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from corpus_builders import (
     HEADER,
@@ -62,6 +63,31 @@ case("lying_dimension", HUGE, "the sheet's <dimension> claims A1:XFD1048576 (the
 case("empty_styled_cell_far_away", HUGE, "an empty formatted cell at XFD1048576 (no value): not counted",
      lambda: edit(good_book("ES"), SHEET1, lambda x: x.replace(
          b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')),
+     accepted(2))
+
+# A filled cell at XFD1048576 written as XML allows but the narrower checks did not read: each aborted
+# the process in the cell reader (a 512 GiB allocation) before loaders/part_scan.py read any `r` attribute.
+FAR_SPELLINGS = {
+    "after_another_attribute": b'<c t="inlineStr" r="XFD1048576">',
+    "greater_than_in_an_attribute": b'<c x="a>b" r="XFD1048576" t="inlineStr">',
+    "single_quotes": b"<c r='XFD1048576' t=\"inlineStr\">",
+    "spaces_around_equals": b'<c r = "XFD1048576" t="inlineStr">',
+    "lower_case": b'<c r="xfd1048576" t="inlineStr">',
+}
+
+
+def _far_book(tag: bytes, prefix: str) -> Callable[[], bytes]:
+    return lambda: edit(good_book(prefix), SHEET1, lambda x: x.replace(
+        b"</sheetData>", b'<row r="1048576">' + tag + b"<is><t>x</t></is></c></row></sheetData>"))
+
+
+for _name, _tag in FAR_SPELLINGS.items():
+    case(f"far_cell_{_name}", HUGE, f"a filled cell at XFD1048576 written {_name.replace('_', ' ')}",
+         _far_book(_tag, _name[:2].upper()), rejected(("too-many-rows", SHEET, None, None)), file_level=True)
+case("empty_far_cell_with_a_tricky_attribute", HUGE,
+     "an empty cell at XFD1048576 whose other attribute holds '>' (XML allows it): still empty, not counted",
+     lambda: edit(good_book("ET"), SHEET1, lambda x: x.replace(
+         b"</sheetData>", b"<row r='1048576'><c s='0' x='a>b' r='XFD1048576'/></row></sheetData>")),
      accepted(2))
 
 CTRL = "control characters"
