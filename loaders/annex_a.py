@@ -38,12 +38,12 @@ from datetime import date
 from typing import Any
 
 import duckdb
-import fastexcel
 import pyarrow as pa
 
-from loaders import cells, upload_scope, workbook
+from loaders import cells, parse_worker, upload_scope, workbook
 from loaders.annex_a_lists import LISTS, Column, ListSpec, header_key, header_score, identify, normalise_code
 from loaders.report import ERROR, INFO, WARNING, LoadReport, column_letter
+from loaders.sheet_reader import too_large_to_read
 from loaders.workbook import RawTable, Source
 from loaders.writer import insert_load, kill_point, locked, record_load, rollback
 from qa_data import db, kpi_results
@@ -174,28 +174,28 @@ def _workbook_lists(source: Source, report: LoadReport) -> list[tuple[RawTable, 
     """Every visible sheet whose header row (within the first rows) names a list. Each sheet is
     parsed once, whole, with fastexcel, as `workbook.find_table` does for one best sheet."""
     try:
-        reader = fastexcel.read_excel(source.data)
-    except Exception as exc:  # noqa: BLE001 - the Rust reader raises its own error types
-        report.add("unreadable-workbook", f"The workbook could not be read: {str(exc).splitlines()[0][:200]}",
-                   value=source.name)
+        sheets = parse_worker.read_sheets(source.data, workbook.max_rows() + workbook.HEADER_SEARCH_ROWS)
+    except parse_worker.ReadFailed as exc:
+        report.add("unreadable-workbook", f"The workbook could not be read: {exc}", value=source.name)
+        return []
+    except parse_worker.ReaderDied:
+        report.add("workbook-too-large-to-read", too_large_to_read(), value=source.name)
         return []
     date1904 = workbook.workbook_date1904(source.data)
     out: list[tuple[RawTable, ListSpec]] = []
     ignored: list[str] = []
-    for name in reader.sheet_names:
-        try:
-            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        except Exception:  # noqa: BLE001 - an unreadable side sheet must not hide the lists
+    for sheet in sheets:
+        name = sheet.name
+        if not sheet.readable:  # an unreadable side sheet must not hide the lists
             ignored.append(name)
             continue
-        if sheet.visible != "visible":
+        if not sheet.visible:
             continue
-        if sheet.total_height > workbook.max_rows() + workbook.HEADER_SEARCH_ROWS:
+        if sheet.batch is None:
             report.add("too-many-rows", f"Sheet '{name}' has {sheet.total_height:,} rows; at most "
                        f"{workbook.max_rows():,} are accepted in one list.", sheet=name)
             continue
-        batch = sheet.to_arrow()
-        indexes = [c.absolute_index for c in sheet.available_columns()]
+        batch, indexes = sheet.batch, sheet.indexes
         values = list(batch.slice(0, workbook.HEADER_SEARCH_ROWS).to_pydict().values())
         best: tuple[int, int, ListSpec, dict[int, str]] | None = None
         for r in range(min(workbook.HEADER_SEARCH_ROWS, batch.num_rows)):

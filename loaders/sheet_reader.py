@@ -1,6 +1,7 @@
 """Reading a spreadsheet or CSV into a `RawTable` of text cells that keeps Excel's positions:
 `find_table` looks on every visible sheet for the header row within the first rows and keeps the
-sheet and row whose headers the caller's `score` recognises best, read with fastexcel (Rust, Arrow)
+sheet and row whose headers the caller's `score` recognises best, read with fastexcel (Rust, Arrow) in a
+memory-capped process (loaders.parse_worker)
 as text, one column `c<N>` per sheet column N, plus `_row`, the row number Excel shows."""
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 
-import fastexcel
 import pyarrow as pa
 
+from loaders import parse_worker
 from loaders.cell_checks import MAX_CELL_CHARS, check_cells, scan_sheet_xml
 from loaders.report import WARNING, LoadReport
 from loaders.source import HEADER_SEARCH_ROWS, RawTable, Score, Source, max_rows
@@ -23,35 +24,31 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
     if source.is_csv:
         return _read_csv(source, score, report, min_score)
     try:
-        reader = fastexcel.read_excel(source.data)
-    except Exception as exc:  # noqa: BLE001 - the Rust reader raises its own error types
-        report.add(
-            "unreadable-workbook",
-            f"The workbook could not be read: {str(exc).splitlines()[0][:200]}",
-            value=source.name,
-        )
+        sheets = parse_worker.read_sheets(source.data, max_rows() + HEADER_SEARCH_ROWS)
+    except parse_worker.ReadFailed as exc:
+        report.add("unreadable-workbook", f"The workbook could not be read: {exc}", value=source.name)
+        return None
+    except parse_worker.ReaderDied:
+        report.add("workbook-too-large-to-read", too_large_to_read(), value=source.name)
         return None
     # Each sheet is parsed once, whole: calamine parses a sheet in full even for a few rows, so
     # probing for the header and then reading again would double the cost.
-    best: tuple[int, int, str, dict[int, str], pa.RecordBatch, list[int]] | None = None
-    for sheet_name in reader.sheet_names:
-        try:
-            sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=0, dtypes="string")
-        except Exception:  # noqa: BLE001 - an unreadable side sheet must not hide the data sheet
+    best: tuple[int, int, str, dict[int, str], pa.RecordBatch, tuple[int, ...]] | None = None
+    for sheet in sheets:
+        if not sheet.readable:
+            continue  # an unreadable side sheet must not hide the data sheet
+        if not sheet.visible:
+            _warn_if_hidden_data(sheet, score, min_score, report)
             continue
-        if sheet.visible != "visible":
-            _warn_if_hidden_data(sheet, sheet_name, score, min_score, report)
-            continue
-        if sheet.total_height > max_rows() + HEADER_SEARCH_ROWS:
+        if sheet.batch is None:  # taller than the limit: read_sheets left its cells out
             report.add(
                 "too-many-rows",
-                f"Sheet '{sheet_name}' has {sheet.total_height:,} rows; at most {max_rows():,} "
+                f"Sheet '{sheet.name}' has {sheet.total_height:,} rows; at most {max_rows():,} "
                 "are accepted in one file. Split it by month.",
-                sheet=sheet_name,
+                sheet=sheet.name,
             )
             return None
-        batch = sheet.to_arrow()
-        indexes = [c.absolute_index for c in sheet.available_columns()]
+        batch, indexes, sheet_name = sheet.batch, sheet.indexes, sheet.name
         head = batch.slice(0, HEADER_SEARCH_ROWS).to_pydict()
         values = list(head.values())
         for r in range(min(HEADER_SEARCH_ROWS, batch.num_rows)):
@@ -94,6 +91,13 @@ def find_table(source: Source, score: Score, report: LoadReport, *, min_score: i
     )
     merged = scan_sheet_xml(source, raw, report)
     return check_cells(raw, report, merged)
+
+
+def too_large_to_read() -> str:
+    """What a QAL is told when the reader's process died reading their workbook."""
+    return (f"The workbook could not be read within the memory allowed ({parse_worker.memory_limit() >> 20:,} MiB): "
+            "it names cells far beyond its data, or is too large. Copy the data sheet into a new "
+            "workbook (or save it as CSV) and upload that.")
 
 
 def _too_many_rows(report: LoadReport, rows: int, sheet: str | None) -> None:
@@ -183,10 +187,12 @@ def _read_csv(source: Source, score: Score, report: LoadReport, min_score: int) 
 
 
 
-def _warn_if_hidden_data(sheet: fastexcel.ExcelSheet, name: str, score: Score, min_score: int,
-                         report: LoadReport) -> None:
+def _warn_if_hidden_data(sheet: parse_worker.ParsedSheet, score: Score, min_score: int, report: LoadReport) -> None:
     """Policy: a hidden sheet is never read. When it has the headings the loader looks for, say so."""
-    head = sheet.to_arrow().slice(0, HEADER_SEARCH_ROWS).to_pydict()
+    if sheet.batch is None:
+        return
+    name = sheet.name
+    head = sheet.batch.slice(0, HEADER_SEARCH_ROWS).to_pydict()
     values = list(head.values())
     rows = len(values[0]) if values else 0
     for r in range(rows):

@@ -90,6 +90,14 @@ case("empty_far_cell_with_a_tricky_attribute", HUGE,
          b"</sheetData>", b"<row r='1048576'><c s='0' x='a>b' r='XFD1048576'/></row></sheetData>")),
      accepted(2))
 
+case("cells_without_references_in_the_last_row", HUGE,
+     "16,384 cells without an `r` in row 1,048,576: placed by position, so no pattern check sees a far cell; "
+     "the reader's process dies at its memory cap, the app's does not",
+     lambda: edit(good_book("NR"), SHEET1, lambda x: x.replace(
+         b"</sheetData>", b'<row r="1048576">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 16_384
+         + b"</row></sheetData>")),
+     rejected(("workbook-too-large-to-read", None, None, None)), file_level=True)
+
 CTRL = "control characters"
 case("control_chars_xlsx", CTRL, "Team E2 holds _x0007_ (bell) and _x001B_ (escape) escapes",
      with_cell("CC", "E2", '<c r="E2" t="inlineStr"><is><t>MASH_x0007_ Te_x001B_am</t></is></c>'),
