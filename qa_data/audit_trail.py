@@ -18,6 +18,7 @@ identifiers or names (see `check_detail`); file names, report names, usernames a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -151,6 +152,40 @@ def record(
         [seq, when, actor, action, target, rows, detail_json, prev, digest],
     )
     return Entry(seq=seq, hash=digest)
+
+
+def record_alone(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    rows: int | None = None,
+    detail: dict[str, Any] | None = None,
+    attempts: int = 3,
+) -> Entry:
+    """Append one entry in a transaction of its own on `con`, for an event with no other write (an
+    export, a backup, a restore): written again when a concurrent sign-in or upload takes the next
+    entry first (the later commit fails, keeping nothing), up to `attempts` times. Raises what
+    `record` raises."""
+    for attempt in range(1, attempts + 1):
+        cur = db.cursor(con)
+        try:
+            cur.execute("begin transaction")
+            try:
+                entry = record(cur, actor=actor, action=action, target=target, rows=rows, detail=detail)
+                cur.execute("commit")
+                return entry
+            except BaseException:
+                with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
+                    cur.execute("rollback")
+                raise
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            if attempt == attempts:
+                raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
 
 
 def head(con: duckdb.DuckDBPyConnection) -> Entry | None:

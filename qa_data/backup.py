@@ -28,7 +28,6 @@ file).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import os
 import shutil
@@ -147,24 +146,8 @@ def _copy_between_writes(source: Path, copy: Path, *, who: str, name: str) -> No
 
 def _record(con: duckdb.DuckDBPyConnection, who: str, action: str, target: str, detail: dict[str, str]) -> None:
     """Write one audit trail entry in its own transaction on `con` (the write lock is held, so only a
-    sign-in of this process could take the next entry first: then write it again)."""
-    for attempt in range(1, CONFLICT_RETRIES + 1):
-        cur = db.cursor(con)
-        try:
-            cur.execute("begin transaction")
-            try:
-                audit_trail.record(cur, actor=who, action=action, target=target, detail=detail)
-                cur.execute("commit")
-                return
-            except BaseException:
-                with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
-                    cur.execute("rollback")
-                raise
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            if attempt == CONFLICT_RETRIES:
-                raise
-        finally:
-            cur.close()
+    sign-in of this process could take the next entry first: then it is written again)."""
+    audit_trail.record_alone(con, actor=who, action=action, target=target, detail=detail, attempts=CONFLICT_RETRIES)
 
 
 def restore(backup_file: str | Path, db_path: str | Path, *, who: str | None = None) -> Path:

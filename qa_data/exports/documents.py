@@ -11,7 +11,6 @@ CLI once the file is written and by the Reports page once the document is built.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from datetime import date
 
 import duckdb
 
-from qa_data import audit_trail, db, periods, queries
+from qa_data import audit_trail, periods, queries
 from qa_data.exports import figures
 from qa_data.exports.model import Report
 from qa_data.scope import Scope
@@ -138,22 +137,5 @@ def record_export(
         "areas": "all" if figures.sees_everything(scope) else ", ".join(areas),
         "size_bytes": int(size_bytes),
     }
-    for attempt in range(1, EXPORT_RETRIES + 1):
-        cur = db.cursor(con)
-        try:
-            cur.execute("begin transaction")
-            try:
-                entry = audit_trail.record(cur, actor=scope.user, action="export",
-                                           target=file_name(report, quarter, fmt), rows=None, detail=detail)
-                cur.execute("commit")
-                return entry
-            except BaseException:
-                with contextlib.suppress(duckdb.TransactionException):  # a failed commit rolled back already
-                    cur.execute("rollback")
-                raise
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            if attempt == EXPORT_RETRIES:
-                raise
-        finally:
-            cur.close()
-    raise AssertionError("unreachable")
+    return audit_trail.record_alone(con, actor=scope.user, action="export", target=file_name(report, quarter, fmt),
+                                    detail=detail, attempts=EXPORT_RETRIES)
