@@ -31,7 +31,7 @@ from loaders import cells, upload_scope
 from loaders.report import LoadReport, column_letter
 from loaders.table_loader import find_column, load_table, map_columns
 from loaders.workbook import RawTable, Source
-from loaders.writer import insert_load
+from loaders.writer import replace_covered
 from qa_data import vocab
 from qa_data.scope import Scope
 from qa_data.voice import Scored, canonical_respondent_type, score_answer
@@ -327,43 +327,7 @@ def _write(cur: duckdb.DuckDBPyConnection, report: LoadReport, rows: list[dict[s
         names = (*cols, "source_row")
         cur.register(staged, pa.table({c: pa.array([r[c] for r in part], _TYPES[c]) for c in names}))
     # The stored rows this file replaces: its surveys' rows (in the uploader's areas when limited).
-    params: dict[str, Any] = {"s": sorted({r["survey"] for r in rows})}
-    mine = "survey in (select unnest($s))"
-    if areas is not None:
-        mine += " and list_contains($areas, service_area)"
-        params["areas"] = list(areas)
-    cur.execute("begin transaction")
-    try:
-        changed = 0
-        for table, (staged, cols) in _TABLES.items():
-            c = ", ".join(cols)
-            for a, b in ((staged, table), (table, staged)):
-                row = cur.execute(
-                    f"select count(*) from (select {c} from {a} where {mine} "  # noqa: S608
-                    f"except select {c} from {b} where {mine})",
-                    params,
-                ).fetchone()
-                changed += int(row[0]) if row else 0
-        report.outcome = "loaded" if changed else "unchanged"
-        report.rows_loaded = len(rows) if changed else 0
-        if changed:
-            row = cur.execute(
-                f"select (select count(*) from survey_answers where {mine}) "  # noqa: S608
-                f"+ (select count(*) from survey_comments where {mine})",
-                params,
-            ).fetchone()
-            report.rows_replaced = int(row[0]) if row else 0
-        insert_load(cur, report, loaded_by)
-        if changed:
-            for table, (staged, cols) in _TABLES.items():
-                c = ", ".join((*cols, "source_row"))
-                cur.execute(f"delete from {table} where {mine}", params)  # noqa: S608
-                cur.execute(
-                    f"insert into {table} ({c}, load_id) select {c}, ? from {staged}",  # noqa: S608
-                    [report.load_id],
-                )
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        report.outcome, report.rows_loaded, report.rows_replaced = "not loaded", 0, 0
-        raise
+    parts = tuple((table, staged, ", ".join(cols), ", ".join((*cols, "source_row")))
+                  for table, (staged, cols) in _TABLES.items())
+    replace_covered(cur, report, loaded_by=loaded_by, parts=parts, covered="survey in (select unnest($s))",
+                    params={"s": sorted({r["survey"] for r in rows})}, areas=areas)

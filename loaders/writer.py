@@ -305,37 +305,56 @@ def replace_months(
     areas: tuple[str, ...] | None = None,
 ) -> None:
     """Replace every stored row of `table` in the months a file covers (`in_months`, a condition on
-    `$months`) with the `staged` rows, with the `loads` record, in one transaction; "unchanged" (only
-    the record written) when those months already hold exactly these rows, compared on `content`.
-    With `areas` (the uploader's, see loaders.upload_scope) only the rows of those service areas in
-    those months are compared and replaced. `columns` are inserted with the new load id. Identifiers
-    come from the calling loader's constants, never from a file. Sets the report's outcome and counts."""
-    params: dict[str, Any] = {"months": months}
+    `$months`) with the `staged` rows: `replace_covered` for one table."""
+    replace_covered(cur, report, loaded_by=loaded_by, parts=((table, staged, content, columns),),
+                    covered=in_months, params={"months": months}, areas=areas)
+
+
+def replace_covered(
+    cur: duckdb.DuckDBPyConnection,
+    report: LoadReport,
+    *,
+    loaded_by: str,
+    parts: tuple[tuple[str, str, str, str], ...],
+    covered: str,
+    params: dict[str, Any],
+    areas: tuple[str, ...] | None = None,
+) -> None:
+    """Replace the stored rows a file covers with its staged rows, with the `loads` record, in one
+    transaction. `parts` are (table, staged relation, compared columns, inserted columns); `covered`
+    is the condition, on `params`, that picks the rows the file covers (the months of a plan, the
+    surveys it names), in both the table and the staged rows. "unchanged" (only the record written)
+    when the covered rows already hold exactly these rows. With `areas` (the uploader's, see
+    loaders.upload_scope) only the covered rows of those service areas are compared and replaced.
+    Inserted columns get the new load id. Identifiers come from the calling loader's constants,
+    never from a file. Sets the report's outcome and counts."""
+    params = dict(params)
     if areas is not None:
-        in_months = f"({in_months}) and list_contains($areas, service_area)"
+        covered = f"({covered}) and list_contains($areas, service_area)"
         params["areas"] = list(areas)
     cur.execute("begin transaction")
     try:
         changed = 0
-        for a, b in ((staged, table), (table, staged)):
-            row = cur.execute(
-                f"select count(*) from (select {content} from {a} where {in_months} "  # noqa: S608
-                f"except all select {content} from {b} where {in_months})",
-                params,
-            ).fetchone()
-            changed += int(row[0]) if row else 0
+        for table, staged, content, _ in parts:
+            for a, b in ((staged, table), (table, staged)):
+                row = cur.execute(
+                    f"select count(*) from (select {content} from {a} where {covered} "  # noqa: S608
+                    f"except all select {content} from {b} where {covered})",
+                    params,
+                ).fetchone()
+                changed += int(row[0]) if row else 0
         report.outcome = "loaded" if changed else "unchanged"
         report.rows_loaded = report.rows_read if changed else 0
         if changed:
-            row = cur.execute(f"select count(*) from {table} where {in_months}", params).fetchone()  # noqa: S608
-            report.rows_replaced = int(row[0]) if row else 0
+            report.rows_replaced = sum(_count(cur, f"{table} where {covered}", params) for table, *_ in parts)
         insert_load(cur, report, loaded_by)
         if changed:
-            cur.execute(f"delete from {table} where {in_months}", params)  # noqa: S608
-            cur.execute(
-                f"insert into {table} ({columns}, load_id) select {columns}, ? from {staged}",  # noqa: S608
-                [report.load_id],
-            )
+            for table, staged, _, columns in parts:
+                cur.execute(f"delete from {table} where {covered}", params)  # noqa: S608
+                cur.execute(
+                    f"insert into {table} ({columns}, load_id) select {columns}, ? from {staged}",  # noqa: S608
+                    [report.load_id],
+                )
         cur.execute("commit")
     except BaseException:
         rollback(cur)
@@ -343,6 +362,6 @@ def replace_months(
         raise
 
 
-def _count(cur: duckdb.DuckDBPyConnection, relation: str) -> int:
-    row = cur.execute(f"select count(*) from {relation}").fetchone()  # noqa: S608
+def _count(cur: duckdb.DuckDBPyConnection, relation: str, params: dict[str, Any] | None = None) -> int:
+    row = cur.execute(f"select count(*) from {relation}", params).fetchone()  # noqa: S608
     return int(row[0]) if row else 0
